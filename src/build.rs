@@ -1,0 +1,122 @@
+//! The whole pipeline: load and check a site, render it in memory, then write it.
+
+use crate::diagnostics::{BuildError, Diagnostic, Severity};
+use crate::output::{self, Output, WriteStats};
+use crate::render;
+use crate::site::{Site, SiteOptions};
+use anyhow::Result;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The folder of site-wide files copied to the output root as they are.
+pub const STATIC_DIR: &str = "static";
+/// The default output folder, under the site root.
+pub const DEFAULT_OUTPUT: &str = "public";
+
+/// What `quire build` and `quire check` are asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root (holding `quire.toml`).
+    pub root: PathBuf,
+    /// Where to write; `public/` under the root by default.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+    /// Treat warnings as errors.
+    pub strict: bool,
+}
+
+impl BuildOptions {
+    /// Options for the site at `root` with everything else at its default.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false, strict: false }
+    }
+
+    /// The output folder these options write to.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join(DEFAULT_OUTPUT))
+    }
+
+    fn site_options(&self) -> SiteOptions {
+        SiteOptions { drafts: self.drafts, base_url: self.base_url.clone() }
+    }
+}
+
+/// What a build did, for the one-line summary.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Pages rendered (including section index pages).
+    pub pages: usize,
+    /// Sections, including the root.
+    pub sections: usize,
+    /// Glossary terms.
+    pub terms: usize,
+    /// Warnings (not fatal unless `--strict`).
+    pub warnings: Vec<Diagnostic>,
+    /// What writing did (all zero for `check`).
+    pub written: WriteStats,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+}
+
+impl BuildReport {
+    fn new(site: &Site, written: WriteStats, started: Instant) -> Self {
+        BuildReport {
+            pages: site.content.pages.len(),
+            sections: site.content.sections.len(),
+            terms: site.glossary.terms.len(),
+            warnings: site.warnings.clone(),
+            written,
+            elapsed: started.elapsed(),
+        }
+    }
+}
+
+/// Renders a loaded site and gathers every file of its output, in memory.
+pub fn render_output(site: &Site) -> Result<Output, BuildError> {
+    let mut output = render::render_site(site)?;
+    for asset in &site.content.assets {
+        output.copy(asset.path.clone(), asset.disk.clone());
+    }
+    let static_dir = site.root.join(STATIC_DIR);
+    output.add_dir(&static_dir).map_err(|e| {
+        BuildError::single(Diagnostic::error(STATIC_DIR, 0, 0, format!("{e:#}")).with_hint("check the folder's permissions"))
+    })?;
+    Ok(output)
+}
+
+fn strict_failure(site: &Site, strict: bool) -> Option<BuildError> {
+    (strict && !site.warnings.is_empty()).then(|| {
+        BuildError::new(
+            site.warnings.iter().cloned().map(|mut d| {
+                d.severity = Severity::Error;
+                d
+            }).collect(),
+        )
+    })
+}
+
+/// Loads, checks, renders and writes the site; writes nothing if anything fails.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let site = Site::load(&options.root, &options.site_options())?;
+    if let Some(e) = strict_failure(&site, options.strict) {
+        return Err(e.into());
+    }
+    let output = render_output(&site)?;
+    let written = output::write(&output, &options.root, &options.output_dir())?;
+    Ok(BuildReport::new(&site, written, started))
+}
+
+/// Everything `build` checks, rendering in memory and writing nothing.
+pub fn check(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let site = Site::load(&options.root, &options.site_options())?;
+    if let Some(e) = strict_failure(&site, options.strict) {
+        return Err(e.into());
+    }
+    render_output(&site)?;
+    Ok(BuildReport::new(&site, WriteStats::default(), started))
+}

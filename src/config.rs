@@ -1,0 +1,220 @@
+//! Stage 1: load `quire.toml`, the site's configuration.
+
+use crate::diagnostics::{BuildError, Diagnostic, LineIndex};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The name of the configuration file at the site root.
+pub const CONFIG_FILE: &str = "quire.toml";
+
+/// Everything `quire.toml` can say. Unknown keys are an error, so a typo never goes unnoticed.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The site's name, shown in the header and in every `<title>`.
+    pub title: String,
+    /// Default meta description for pages that have none.
+    #[serde(default)]
+    pub description: String,
+    /// Shown in the footer and in the feed.
+    #[serde(default)]
+    pub author: String,
+    /// The `lang` attribute of every page.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Where the site will live: `https://user.github.io/repo/`, `https://example.com/` or just `/docs/`.
+    #[serde(default = "default_base_url")]
+    pub base_url: String,
+    /// The folder under `themes/` to use; `default` falls back to the theme built into the binary.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// How glossary terms are found and linked.
+    #[serde(default)]
+    pub glossary: GlossaryConfig,
+}
+
+/// The `[glossary]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlossaryConfig {
+    /// Which uses of a term are linked automatically.
+    #[serde(default)]
+    pub link: LinkPolicy,
+    /// The content folder (under `site/`) whose pages are glossary terms.
+    #[serde(default = "default_glossary_section")]
+    pub section: String,
+}
+
+impl Default for GlossaryConfig {
+    fn default() -> Self {
+        GlossaryConfig {
+            link: LinkPolicy::default(),
+            section: default_glossary_section(),
+        }
+    }
+}
+
+/// Which occurrences of a glossary term become links.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkPolicy {
+    /// The first occurrence on each page.
+    #[default]
+    First,
+    /// The first occurrence in each section, following the reading order.
+    FirstPerSection,
+    /// Every occurrence.
+    All,
+    /// Only explicit `[[term]]` links.
+    None,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_base_url() -> String {
+    "/".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_glossary_section() -> String {
+    "glossary".into()
+}
+
+/// Where the site is published, split into the parts pages need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BaseUrl {
+    /// `https://example.com` without a trailing slash, or empty when only a path was given.
+    pub origin: String,
+    /// The path every internal URL starts with: `/` or `/repo/` (always ends with `/`).
+    pub path: String,
+}
+
+impl BaseUrl {
+    /// Parses `https://host/sub/`, `https://host`, `/sub` or `/`.
+    pub fn parse(raw: &str) -> Result<BaseUrl, String> {
+        let raw = raw.trim();
+        let (origin, path) = if let Some(rest) = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://")) {
+            let scheme_len = raw.len() - rest.len();
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            if host_end == 0 {
+                return Err(format!("`{raw}` has no host name"));
+            }
+            (raw[..scheme_len + host_end].to_string(), &rest[host_end..])
+        } else if raw.starts_with('/') {
+            (String::new(), raw)
+        } else {
+            return Err(format!(
+                "`{raw}` is neither an absolute URL (https://example.com/docs/) nor a path starting with `/`"
+            ));
+        };
+        if path.contains(['?', '#', ' ', '\\']) {
+            return Err(format!("the path of `{raw}` may not contain `?`, `#`, spaces or backslashes"));
+        }
+        let trimmed = path.trim_matches('/');
+        let path = if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") };
+        Ok(BaseUrl { origin, path })
+    }
+
+    /// The absolute URL of a site path such as `guide/` (empty origin gives a root-relative URL).
+    pub fn absolute(&self, site_path: &str) -> String {
+        format!("{}{}{}", self.origin, self.path, site_path)
+    }
+
+    /// The root-relative URL of a site path, including the base path: `/repo/guide/`.
+    pub fn local(&self, site_path: &str) -> String {
+        format!("{}{}", self.path, site_path)
+    }
+}
+
+impl Config {
+    /// Reads and checks `quire.toml` in `root`; `base_url_override` comes from `--base-url`.
+    pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<(Config, BaseUrl), BuildError> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            BuildError::single(
+                Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read the site configuration: {e}"))
+                    .with_hint(format!("run quire in a site folder (one with `{CONFIG_FILE}`), or pass --root DIR")),
+            )
+        })?;
+        Config::parse(&text, base_url_override)
+    }
+
+    /// Parses the text of `quire.toml`.
+    pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<(Config, BaseUrl), BuildError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((0, 0), |s| LineIndex::new(text).position(s.start));
+            let message = e.message().to_string();
+            let hint = if message.starts_with("unknown field") {
+                "remove or rename the key; the README's configuration reference lists every key"
+            } else {
+                "fix the TOML syntax or value; the README's configuration reference lists every key"
+            };
+            BuildError::single(Diagnostic::error(CONFIG_FILE, line, column, message).with_hint(hint))
+        })?;
+        let raw = base_url_override.unwrap_or(&config.base_url);
+        let base = BaseUrl::parse(raw).map_err(|msg| {
+            let (line, column) = match base_url_override {
+                Some(_) => (0, 0),
+                None => key_position(text, "base_url"),
+            };
+            let file = if base_url_override.is_some() { "--base-url" } else { CONFIG_FILE };
+            BuildError::single(
+                Diagnostic::error(file, line, column, format!("invalid base_url: {msg}"))
+                    .with_hint("use the full address where the site will live, such as https://user.github.io/repo/"),
+            )
+        })?;
+        Ok((config, base))
+    }
+}
+
+/// Finds the line and column of a top-level `key =` so errors about a value can point at it.
+fn key_position(text: &str, key: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find(|(_, l)| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')))
+        .map_or((0, 0), |(i, l)| (i + 1, l.len() - l.trim_start().len() + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_forms() {
+        let b = BaseUrl::parse("https://user.github.io/repo").unwrap();
+        assert_eq!(b.origin, "https://user.github.io");
+        assert_eq!(b.path, "/repo/");
+        assert_eq!(b.absolute("a/"), "https://user.github.io/repo/a/");
+        assert_eq!(b.local("a/"), "/repo/a/");
+        let root = BaseUrl::parse("https://example.com").unwrap();
+        assert_eq!(root.path, "/");
+        assert_eq!(BaseUrl::parse("/docs").unwrap().path, "/docs/");
+        assert_eq!(BaseUrl::parse("/").unwrap(), BaseUrl { origin: String::new(), path: "/".into() });
+        assert!(BaseUrl::parse("example.com").is_err());
+        assert!(BaseUrl::parse("https:///x").is_err());
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let err = Config::parse("title = \"x\"\ntitel = \"y\"\n", None).unwrap_err();
+        let d = &err.diagnostics[0];
+        assert_eq!((d.line, d.column), (2, 1));
+        assert!(d.message.contains("titel"), "{}", d.message);
+    }
+
+    #[test]
+    fn unknown_link_policy_is_rejected() {
+        let err = Config::parse("title = \"x\"\n[glossary]\nlink = \"sometimes\"\n", None).unwrap_err();
+        assert_eq!(err.diagnostics[0].line, 3);
+    }
+
+    #[test]
+    fn bad_base_url_points_at_the_key() {
+        let err = Config::parse("title = \"x\"\n  base_url = \"nope\"\n", None).unwrap_err();
+        assert_eq!((err.diagnostics[0].line, err.diagnostics[0].column), (2, 3));
+        let (_, base) = Config::parse("title = \"x\"\nbase_url = \"nope\"\n", Some("https://a.b/c/")).unwrap();
+        assert_eq!(base.path, "/c/");
+    }
+}

@@ -1,0 +1,20 @@
+//! Quire: a static documentation-site generator with a built-in glossary.
+//!
+//! The pipeline runs one way, one module per stage:
+//! [`config`] → [`content`] → [`markdown`] (+ [`glossary`]) → [`site::Site`] →
+//! [`render`] → [`output`]. [`build`] strings the stages together; the dev
+//! server reuses it rather than having a renderer of its own.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod glossary;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+
+pub use build::{build, check, BuildOptions, BuildReport};
+pub use diagnostics::{BuildError, Diagnostic};
+pub use site::Site;

@@ -1,0 +1,109 @@
+//! The `quire` command line.
+
+use clap::{Args, Parser, Subcommand};
+use quire::{BuildError, BuildOptions, BuildReport};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Quire builds documentation sites from Markdown, with a glossary linked into every page.
+#[derive(Parser)]
+#[command(name = "quire", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site.
+        #[arg(long, short, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Publish under this URL instead of quire.toml's base_url (https://user.github.io/repo/).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// Check the site (links, anchors, front matter, templates, glossary) without writing anything.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site folder, holding quire.toml.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Treat warnings (unused glossary terms, missing summaries…) as errors.
+    #[arg(long)]
+    strict: bool,
+}
+
+impl SiteArgs {
+    fn options(&self) -> BuildOptions {
+        BuildOptions { drafts: self.drafts, strict: self.strict, ..BuildOptions::new(&self.root) }
+    }
+}
+
+fn print_warnings(report: &BuildReport) {
+    for w in &report.warnings {
+        eprintln!("{w}");
+    }
+}
+
+fn summary(verb: &str, r: &BuildReport) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{verb} {}, {}, {} in {:.0?}{}",
+        plural(r.pages, "page"),
+        plural(r.sections, "section"),
+        plural(r.terms, "glossary term"),
+        r.elapsed,
+        if r.warnings.is_empty() { String::new() } else { format!(" ({})", plural(r.warnings.len(), "warning")) }
+    )
+}
+
+fn report_error(e: &anyhow::Error) {
+    match e.downcast_ref::<BuildError>() {
+        Some(b) => eprintln!("{b}"),
+        None => eprintln!("error: {e:#}"),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Build { site, output, base_url } => {
+            let options = BuildOptions { output: output.clone(), base_url: base_url.clone(), ..site.options() };
+            quire::build(&options).map(|r| {
+                print_warnings(&r);
+                println!(
+                    "{} → {} ({} written, {} unchanged, {} removed)",
+                    summary("built", &r),
+                    options.output_dir().display(),
+                    r.written.written,
+                    r.written.unchanged,
+                    r.written.removed
+                );
+            })
+        }
+        Command::Check { site } => quire::check(&site.options()).map(|r| {
+            print_warnings(&r);
+            println!("{}", summary("checked", &r));
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report_error(&e);
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Link resolution: authors link source files (`02-compute.md#anchor`), readers get site URLs.
+
+use crate::config::BaseUrl;
+use crate::content::{Content, Page, PageId, SECTION_INDEX};
+
+/// What a link destination becomes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Left as written (external URLs, `mailto:` and the like).
+    Keep,
+    /// Rewritten; `check` is an anchor to verify once every page is rendered.
+    Url {
+        /// The URL to write in the HTML.
+        url: String,
+        /// The page and anchor the link points at, if it names an anchor.
+        check: Option<(PageId, String)>,
+    },
+}
+
+/// Why a link cannot be resolved, and what to do.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LinkError {
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else { return false };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Decodes `%XX` escapes; invalid escapes are kept as written.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Joins a relative path onto a folder of the content tree, resolving `.` and `..`.
+/// Returns `None` when the path climbs out of the content folder.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Resolves a link or image destination written on `from`.
+pub fn resolve(dest: &str, from: &Page, content: &Content, base: &BaseUrl) -> Result<Target, LinkError> {
+    if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
+        return Ok(Target::Keep);
+    }
+    let (before_fragment, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let (path, query) = match before_fragment.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (before_fragment, None),
+    };
+    let suffix = |url: String| -> String {
+        let mut url = url;
+        if let Some(q) = query {
+            url.push('?');
+            url.push_str(q);
+        }
+        if let Some(f) = fragment {
+            url.push('#');
+            url.push_str(f);
+        }
+        url
+    };
+    if path.is_empty() {
+        // `#anchor` on this page.
+        let check = fragment.filter(|f| !f.is_empty()).map(|f| (from.id, percent_decode(f)));
+        return Ok(Target::Url { url: suffix(String::new()), check });
+    }
+    if let Some(rooted) = path.strip_prefix('/') {
+        // Site-absolute: make it honour the base path, so it works under /repo/ too.
+        return Ok(Target::Url { url: suffix(base.local(rooted)), check: None });
+    }
+    let dir = from.source.rfind('/').map_or("", |i| &from.source[..i]);
+    let decoded = percent_decode(path);
+    let Some(joined) = join(dir, &decoded) else {
+        return Err(LinkError {
+            message: format!("the link `{dest}` points outside the content folder"),
+            hint: "link to a file under site/, or use a full URL".into(),
+        });
+    };
+    let page_target = if decoded.ends_with(".md") {
+        Some(joined.clone())
+    } else if decoded.ends_with('/') || decoded == "." || decoded == ".." {
+        Some(if joined.is_empty() { SECTION_INDEX.to_string() } else { format!("{joined}/{SECTION_INDEX}") })
+    } else {
+        None
+    };
+    if let Some(source) = page_target {
+        let Some(&page) = content.by_source.get(&source) else {
+            return Err(LinkError {
+                message: format!("the link `{dest}` points to `site/{source}`, which does not exist (or is a draft)"),
+                hint: "link to an existing page by its file path relative to this file, e.g. `02-compute.md#anchor`".into(),
+            });
+        };
+        let check = fragment.filter(|f| !f.is_empty()).map(|f| (page, percent_decode(f)));
+        return Ok(Target::Url { url: suffix(base.local(&content.pages[page].path)), check });
+    }
+    if let Some(&asset) = content.assets_by_source.get(&joined) {
+        return Ok(Target::Url { url: suffix(base.local(&content.assets[asset].path)), check: None });
+    }
+    if content.by_source.contains_key(&format!("{joined}.md")) {
+        return Err(LinkError {
+            message: format!("the link `{dest}` names a page without its `.md` extension"),
+            hint: format!("write `{decoded}.md` so Quire can check and rewrite it"),
+        });
+    }
+    Err(LinkError {
+        message: format!("the link `{dest}` points to `site/{joined}`, which does not exist"),
+        hint: "link to a page (`page.md`), a file under site/, or a full URL; files in static/ are linked as `/name`".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schemes() {
+        assert!(has_scheme("https://x"));
+        assert!(has_scheme("mailto:a@b"));
+        assert!(!has_scheme("02-a.md"));
+        assert!(!has_scheme("a.md#x:y"));
+        assert!(!has_scheme(":x"));
+    }
+
+    #[test]
+    fn joining() {
+        assert_eq!(join("a/b", "../c.md").as_deref(), Some("a/c.md"));
+        assert_eq!(join("", "./x/y.md").as_deref(), Some("x/y.md"));
+        assert_eq!(join("", "../x.md"), None);
+    }
+
+    #[test]
+    fn decoding() {
+        assert_eq!(percent_decode("a%20b.md"), "a b.md");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%é"), "%zz%é");
+        assert_eq!(percent_decode("%e7%ae%97"), "算");
+    }
+}

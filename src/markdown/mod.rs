@@ -1,0 +1,483 @@
+//! Stage 3: render one page's Markdown to HTML.
+//!
+//! A single pass over pulldown-cmark's events gives headings their ids and
+//! permalinks, gathers the table of contents, rewrites links between source
+//! files into site URLs (recording anchors to check once every page is known),
+//! and links glossary terms in running text.
+
+pub mod links;
+
+use crate::config::{BaseUrl, LinkPolicy};
+use crate::content::{slugify, Content, Page, PageId};
+use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::glossary::{sentence_around, Glossary, TermId, TermUse};
+use links::Target;
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::fmt::Write;
+use std::ops::Range;
+
+/// The Markdown extensions every page is parsed with.
+pub fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+        | Options::ENABLE_WIKILINKS
+}
+
+/// An entry of a page's table of contents (h2, with its h3 children).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    /// Heading level, 2 or 3.
+    pub level: u8,
+    /// The heading's id (link target).
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+    /// h3 entries under an h2.
+    pub children: Vec<TocEntry>,
+}
+
+/// A link to an anchor whose existence can only be checked once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorCheck {
+    /// The page linked to.
+    pub target: PageId,
+    /// The anchor (without `#`).
+    pub anchor: String,
+    /// Where the link is written.
+    pub line: usize,
+    /// Where the link is written.
+    pub column: usize,
+}
+
+/// What rendering one page's Markdown yields.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The body as HTML.
+    pub html: String,
+    /// h2/h3 headings, nested.
+    pub toc: Vec<TocEntry>,
+    /// Every id an anchor may point at on this page.
+    pub ids: HashSet<String>,
+    /// Anchors on other pages (or this one) to verify.
+    pub anchor_checks: Vec<AnchorCheck>,
+    /// Glossary terms used, in order of first use, each once.
+    pub term_uses: Vec<TermUse>,
+    /// The first paragraph as plain text (a fallback description).
+    pub first_paragraph: String,
+    /// Problems found (bad links, unknown terms).
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Everything rendering needs to know beyond the page itself.
+pub struct Env<'a> {
+    /// The loaded content (for link resolution).
+    pub content: &'a Content,
+    /// Where the site is published.
+    pub base: &'a BaseUrl,
+    /// The terms to link.
+    pub glossary: &'a Glossary,
+    /// Which uses to link automatically.
+    pub policy: LinkPolicy,
+}
+
+/// A heading being collected until its end, so its id and permalink can be written around it.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+struct Renderer<'a, 'e> {
+    env: &'e Env<'e>,
+    page: &'e Page,
+    lines: LineIndex<'a>,
+    out: Vec<Event<'a>>,
+    heading: Option<OpenHeading<'a>>,
+    /// Open links, innermost last: `true` for a glossary wiki link (closed with raw HTML).
+    links: Vec<bool>,
+    /// Depth of images: their alt text gets no links.
+    images: usize,
+    /// A wiki link just opened: its text is the use to record.
+    wiki_term: Option<TermId>,
+    /// Plain text of the current block, for the sentences of term uses.
+    block_text: String,
+    /// Term uses in the current block: (term, start, end) in `block_text`.
+    pending: Vec<(TermId, usize, usize)>,
+    in_code: bool,
+    in_first_paragraph: Option<bool>,
+    first_paragraph: String,
+    own_term: Option<TermId>,
+    auto_link: bool,
+    linked: &'e mut HashSet<TermId>,
+    used: Vec<TermUse>,
+    used_set: HashSet<TermId>,
+    ids: HashSet<String>,
+    explicit_ids: HashSet<String>,
+    toc: Vec<TocEntry>,
+    anchor_checks: Vec<AnchorCheck>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Renders `page`. `linked` holds the terms already linked earlier in the same scope (for the
+/// `first-per-section` policy it is shared by a section's pages; otherwise it starts empty).
+pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered {
+    let text = page.text.as_str();
+    let explicit_ids = if text.contains("{#") { explicit_heading_ids(text) } else { HashSet::new() };
+    let own_term = env.glossary.by_page.get(&page.id).copied();
+    let mut r = Renderer {
+        env,
+        page,
+        lines: LineIndex::new(text),
+        out: Vec::new(),
+        heading: None,
+        links: Vec::new(),
+        images: 0,
+        wiki_term: None,
+        block_text: String::new(),
+        pending: Vec::new(),
+        in_code: false,
+        in_first_paragraph: None,
+        first_paragraph: String::new(),
+        own_term,
+        auto_link: env.policy != LinkPolicy::None && page.front.glossary != Some(false),
+        linked,
+        used: Vec::new(),
+        used_set: HashSet::new(),
+        ids: HashSet::new(),
+        explicit_ids,
+        toc: Vec::new(),
+        anchor_checks: Vec::new(),
+        errors: Vec::new(),
+    };
+    let skip = page.title_heading.clone().unwrap_or(0..0);
+    let events = TextMergeWithOffset::new(Parser::new_ext(text, parser_options()).into_offset_iter());
+    let mut in_metadata = false;
+    for (event, range) in events {
+        match &event {
+            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => {
+                in_metadata = false;
+                continue;
+            }
+            _ => {}
+        }
+        if in_metadata || (range.start >= skip.start && range.end <= skip.end && skip.end > skip.start) {
+            continue;
+        }
+        r.event(event, range);
+    }
+    r.flush_sentences();
+    let mut html_out = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut html_out, r.out.into_iter());
+    Rendered {
+        html: html_out,
+        toc: r.toc,
+        ids: r.ids,
+        anchor_checks: r.anchor_checks,
+        term_uses: r.used,
+        first_paragraph: r.first_paragraph.trim().to_string(),
+        errors: r.errors,
+    }
+}
+
+/// Explicit `{#id}`s of a page, gathered first so automatic ids never take them.
+fn explicit_heading_ids(text: &str) -> HashSet<String> {
+    Parser::new_ext(text, parser_options())
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+impl<'a> Renderer<'a, '_> {
+    fn position(&self, offset: usize) -> (usize, usize) {
+        self.lines.position(offset)
+    }
+
+    fn error(&mut self, offset: usize, message: String, hint: &str) {
+        let (line, column) = self.position(offset);
+        self.errors.push(Diagnostic::error(&self.page.file, line, column, message).with_hint(hint));
+    }
+
+    fn emit(&mut self, event: Event<'a>) {
+        match &mut self.heading {
+            Some(h) => h.events.push(event),
+            None => self.out.push(event),
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                self.flush_sentences();
+                self.heading = Some(OpenHeading { level, id, classes, attrs, events: Vec::new(), text: String::new() });
+            }
+            Event::End(TagEnd::Heading(_)) => self.close_heading(range),
+            Event::Start(Tag::Paragraph) => {
+                if self.in_first_paragraph.is_none() {
+                    self.in_first_paragraph = Some(true);
+                }
+                self.emit(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if self.in_first_paragraph == Some(true) {
+                    self.in_first_paragraph = Some(false);
+                }
+                self.flush_sentences();
+                self.emit(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                self.in_code = true;
+                self.emit(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                self.in_code = false;
+                self.emit(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Start(Tag::Link { link_type: LinkType::WikiLink { .. }, dest_url, title, id }) => {
+                match self.env.glossary.resolve(&dest_url) {
+                    Some(term) => {
+                        let t = &self.env.glossary.terms[term];
+                        let url = self.env.base.local(&self.env.content.pages[t.page].path);
+                        let open = format!(
+                            "<a class=\"term\" href=\"{}\" aria-describedby=\"{}\">",
+                            escape(&url),
+                            escape(&t.anchor)
+                        );
+                        self.links.push(true);
+                        self.linked.insert(term);
+                        self.wiki_term = Some(term);
+                        self.emit(Event::InlineHtml(open.into()));
+                    }
+                    None => {
+                        self.error(
+                            range.start,
+                            format!("`[[{dest_url}]]` names a glossary term that is not defined"),
+                            "define the term in the glossary folder, or fix the spelling (titles and aliases both work)",
+                        );
+                        self.links.push(false);
+                        self.emit(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, title, id }));
+                    }
+                }
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                self.links.push(false);
+                let dest_url = self.resolve(dest_url, range.start);
+                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Link) => {
+                if self.links.pop() == Some(true) {
+                    self.emit(Event::InlineHtml("</a>".into()));
+                } else {
+                    self.emit(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                self.images += 1;
+                let dest_url = self.resolve(dest_url, range.start);
+                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                self.images = self.images.saturating_sub(1);
+                self.emit(Event::End(TagEnd::Image));
+            }
+            Event::Text(text) => {
+                if let Some(h) = &mut self.heading {
+                    h.text.push_str(&text);
+                }
+                if self.in_first_paragraph == Some(true) && self.images == 0 {
+                    self.first_paragraph.push_str(&text);
+                }
+                if let Some(term) = self.wiki_term.take() {
+                    let start = self.block_text.len();
+                    self.pending.push((term, start, start + text.len()));
+                }
+                if self.images == 0 && !self.in_code {
+                    self.block_text.push_str(&text);
+                }
+                if self.heading.is_none() && self.links.is_empty() && self.images == 0 && !self.in_code && self.auto_link {
+                    self.link_terms(text);
+                } else {
+                    self.emit(Event::Text(text));
+                }
+            }
+            Event::Code(code) => {
+                if let Some(h) = &mut self.heading {
+                    h.text.push_str(&code);
+                }
+                self.emit(Event::Code(code));
+            }
+            other => {
+                if let Event::End(
+                    TagEnd::Item
+                    | TagEnd::TableCell
+                    | TagEnd::BlockQuote(_)
+                    | TagEnd::DefinitionListTitle
+                    | TagEnd::DefinitionListDefinition
+                    | TagEnd::FootnoteDefinition,
+                ) = &other
+                {
+                    self.flush_sentences();
+                }
+                self.emit(other)
+            }
+        }
+    }
+
+    /// Turns the uses found in the block just ended into (term, sentence) pairs.
+    fn flush_sentences(&mut self) {
+        for (term, start, end) in std::mem::take(&mut self.pending) {
+            if self.used_set.insert(term) {
+                self.used.push(TermUse { term, sentence: sentence_around(&self.block_text, start, end) });
+            }
+        }
+        self.block_text.clear();
+    }
+
+    /// Splits running text around glossary terms and links the ones the policy allows.
+    fn link_terms(&mut self, text: CowStr<'a>) {
+        let hits = self.env.glossary.find(&text);
+        if hits.is_empty() {
+            self.emit(Event::Text(text));
+            return;
+        }
+        let mut last = 0;
+        let mut pieces: Vec<Event<'a>> = Vec::new();
+        for hit in hits {
+            if Some(hit.term) == self.own_term {
+                continue;
+            }
+            let base = self.block_text.len() - text.len();
+            self.pending.push((hit.term, base + hit.start, base + hit.end));
+            let link = match self.env.policy {
+                LinkPolicy::All => true,
+                LinkPolicy::None => false,
+                LinkPolicy::First | LinkPolicy::FirstPerSection => !self.linked.contains(&hit.term),
+            };
+            if !link {
+                continue;
+            }
+            self.linked.insert(hit.term);
+            let t = &self.env.glossary.terms[hit.term];
+            let url = self.env.base.local(&self.env.content.pages[t.page].path);
+            if hit.start > last {
+                pieces.push(Event::Text(CowStr::from(text[last..hit.start].to_string())));
+            }
+            pieces.push(Event::InlineHtml(
+                format!(
+                    "<a class=\"term\" href=\"{}\" aria-describedby=\"{}\">{}</a>",
+                    escape(&url),
+                    escape(&t.anchor),
+                    escape(&text[hit.start..hit.end])
+                )
+                .into(),
+            ));
+            last = hit.end;
+        }
+        if last == 0 {
+            self.emit(Event::Text(text));
+            return;
+        }
+        if last < text.len() {
+            pieces.push(Event::Text(CowStr::from(text[last..].to_string())));
+        }
+        for p in pieces {
+            self.emit(p);
+        }
+    }
+
+    fn resolve(&mut self, dest: CowStr<'a>, offset: usize) -> CowStr<'a> {
+        match links::resolve(&dest, self.page, self.env.content, self.env.base) {
+            Ok(Target::Keep) => dest,
+            Ok(Target::Url { url, check }) => {
+                if let Some((target, anchor)) = check {
+                    let (line, column) = self.position(offset);
+                    self.anchor_checks.push(AnchorCheck { target, anchor, line, column });
+                }
+                url.into()
+            }
+            Err(e) => {
+                self.error(offset, e.message, &e.hint);
+                dest
+            }
+        }
+    }
+
+    fn close_heading(&mut self, range: Range<usize>) {
+        let Some(h) = self.heading.take() else { return };
+        let title = h.text.trim().to_string();
+        let id = match &h.id {
+            Some(id) => {
+                if !self.ids.insert(id.to_string()) {
+                    self.error(range.start, format!("the heading id `{id}` is used twice on this page"), "give each heading a different {#id}");
+                }
+                id.to_string()
+            }
+            None => {
+                let base = match slugify(&title) {
+                    s if s.is_empty() => "section".to_string(),
+                    s => s,
+                };
+                let mut id = base.clone();
+                let mut n = 1;
+                while self.ids.contains(&id) || self.explicit_ids.contains(&id) {
+                    id = format!("{base}-{n}");
+                    n += 1;
+                }
+                self.ids.insert(id.clone());
+                id
+            }
+        };
+        let level = h.level as usize;
+        let mut open = format!("<h{level} id=\"{}\"", escape(&id));
+        if !h.classes.is_empty() {
+            let classes: Vec<&str> = h.classes.iter().map(|c| c.as_ref()).collect();
+            let _ = write!(open, " class=\"{}\"", escape(&classes.join(" ")));
+        }
+        for (k, v) in &h.attrs {
+            let _ = write!(open, " {}=\"{}\"", escape(k), escape(v.as_deref().unwrap_or("")));
+        }
+        open.push('>');
+        self.out.push(Event::Html(open.into()));
+        self.out.extend(h.events);
+        self.out.push(Event::Html(
+            format!(
+                "<a class=\"anchor\" href=\"#{}\" aria-label=\"Permalink to this section\">#</a></h{level}>\n",
+                escape(&id)
+            )
+            .into(),
+        ));
+        let entry = TocEntry { level: level as u8, id, title, children: Vec::new() };
+        match level {
+            2 => self.toc.push(entry),
+            3 => match self.toc.last_mut() {
+                Some(parent) => parent.children.push(entry),
+                None => self.toc.push(entry),
+            },
+            _ => {}
+        }
+    }
+}
+
+/// Escapes text for an HTML attribute or element.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+#[cfg(test)]
+mod tests;

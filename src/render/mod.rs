@@ -1,0 +1,461 @@
+//! Stage 5: render every page of a [`Site`] through the theme's templates, in memory.
+//!
+//! Data shared by all pages (site settings, asset URLs) goes into Tera's global
+//! context once; each page gets only its own small context, so the cost per page
+//! does not grow with the size of the site.
+
+pub mod theme;
+
+use crate::content::{Child, PageId, SectionId};
+use crate::diagnostics::{BuildError, Diagnostic};
+use crate::content::front_matter::Date;
+use crate::markdown::TocEntry;
+use crate::output::Output;
+use crate::site::Site;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use theme::{full_error, Theme};
+
+/// The most pages of one section the sidebar lists around the current page.
+pub const SIDEBAR_WINDOW: usize = 50;
+
+/// Site-wide values, in every template as `site`.
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    author: &'a str,
+    language: &'a str,
+    /// Absolute base URL (or the base path when the config gives no host).
+    base_url: String,
+    /// The path every internal URL starts with: `/` or `/repo/`.
+    base_path: &'a str,
+}
+
+/// A link to another page.
+#[derive(Serialize, Clone)]
+struct LinkContext<'a> {
+    title: &'a str,
+    url: String,
+}
+
+/// An entry of the sidebar.
+#[derive(Serialize)]
+struct SidebarItem<'a> {
+    title: &'a str,
+    url: String,
+    depth: usize,
+    section: bool,
+    open: bool,
+    current: bool,
+}
+
+/// "All N pages…" when a section is too long to list in full.
+#[derive(Serialize)]
+struct SidebarMore {
+    url: String,
+    count: usize,
+    depth: usize,
+}
+
+#[derive(Serialize)]
+struct ChildContext<'a> {
+    title: &'a str,
+    url: String,
+    description: &'a str,
+}
+
+#[derive(Serialize)]
+struct TermTip<'a> {
+    anchor: &'a str,
+    title: &'a str,
+    summary: &'a str,
+}
+
+#[derive(Serialize)]
+struct BacklinkContext<'a> {
+    title: &'a str,
+    url: String,
+    sentence: &'a str,
+}
+
+#[derive(Serialize)]
+struct TermContext<'a> {
+    aliases: &'a [String],
+    summary: &'a str,
+    see_also: Vec<LinkContext<'a>>,
+    backlinks: Vec<BacklinkContext<'a>>,
+}
+
+#[derive(Serialize)]
+struct GlossaryEntry<'a> {
+    title: &'a str,
+    url: String,
+    summary: &'a str,
+}
+
+#[derive(Serialize)]
+struct LetterGroup<'a> {
+    letter: String,
+    anchor: String,
+    terms: Vec<GlossaryEntry<'a>>,
+}
+
+/// Everything a template knows about the page it renders, as `page`.
+#[derive(Serialize)]
+struct PageContext<'a> {
+    kind: &'static str,
+    title: &'a str,
+    description: String,
+    url: String,
+    permalink: String,
+    source: String,
+    date: Option<&'a Date>,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    breadcrumbs: Vec<LinkContext<'a>>,
+    prev: Option<LinkContext<'a>>,
+    next: Option<LinkContext<'a>>,
+    sidebar: Vec<SidebarItem<'a>>,
+    sidebar_more: Option<SidebarMore>,
+    children: Vec<ChildContext<'a>>,
+    terms: Vec<TermTip<'a>>,
+    term: Option<TermContext<'a>>,
+    glossary: Vec<LetterGroup<'a>>,
+}
+
+/// Shortens text to about `max` characters at a word boundary.
+fn truncate_words(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    /// Position of each page in the reading order.
+    order_pos: Vec<usize>,
+}
+
+impl<'a> Renderer<'a> {
+    fn url(&self, page: PageId) -> String {
+        self.site.base.local(&self.site.content.pages[page].path)
+    }
+
+    fn link(&self, page: PageId) -> LinkContext<'a> {
+        LinkContext { title: &self.site.content.pages[page].title, url: self.url(page) }
+    }
+
+    fn description(&self, page: PageId) -> String {
+        let p = &self.site.content.pages[page];
+        match &p.front.description {
+            Some(d) => d.clone(),
+            None if !self.site.bodies[page].first_paragraph.is_empty() => {
+                truncate_words(&self.site.bodies[page].first_paragraph, 160)
+            }
+            None => self.site.config.description.clone(),
+        }
+    }
+
+    /// The sidebar for `page`: the root's entries, and the entries of each section on the
+    /// way down to the page, the sections' pages windowed so huge sections stay small.
+    fn sidebar(&self, page: Option<PageId>) -> (Vec<SidebarItem<'a>>, Option<SidebarMore>) {
+        let content = &self.site.content;
+        let open: Vec<SectionId> = page.map(|p| content.ancestry(content.pages[p].section)).unwrap_or_else(|| vec![0]);
+        let mut items = Vec::new();
+        let mut more = None;
+        let home = content.sections[0].index;
+        items.push(SidebarItem {
+            title: &content.pages[home].title,
+            url: self.url(home),
+            depth: 0,
+            section: true,
+            open: true,
+            current: page == Some(home),
+        });
+        self.sidebar_section(0, 1, &open, page, &mut items, &mut more);
+        (items, more)
+    }
+
+    fn sidebar_section(
+        &self,
+        s: SectionId,
+        depth: usize,
+        open: &[SectionId],
+        page: Option<PageId>,
+        items: &mut Vec<SidebarItem<'a>>,
+        more: &mut Option<SidebarMore>,
+    ) {
+        let content = &self.site.content;
+        let children = &content.sections[s].children;
+        let pages_total = children.iter().filter(|c| matches!(c, Child::Page(_))).count();
+        // Window the pages of a long section around the current page; subsections always show.
+        let (lo, hi) = if pages_total > SIDEBAR_WINDOW {
+            let here = page
+                .and_then(|p| children.iter().filter(|c| matches!(c, Child::Page(_))).position(|c| *c == Child::Page(p)))
+                .unwrap_or(0);
+            let lo = here.saturating_sub(SIDEBAR_WINDOW / 2).min(pages_total - SIDEBAR_WINDOW);
+            *more = Some(SidebarMore { url: self.url(content.sections[s].index), count: pages_total, depth });
+            (lo, lo + SIDEBAR_WINDOW)
+        } else {
+            (0, pages_total)
+        };
+        let mut page_no = 0;
+        for c in children {
+            match *c {
+                Child::Page(p) => {
+                    if (lo..hi).contains(&page_no) {
+                        items.push(SidebarItem {
+                            title: &content.pages[p].title,
+                            url: self.url(p),
+                            depth,
+                            section: false,
+                            open: false,
+                            current: page == Some(p),
+                        });
+                    }
+                    page_no += 1;
+                }
+                Child::Section(sub) => {
+                    let index = content.sections[sub].index;
+                    let is_open = open.contains(&sub);
+                    items.push(SidebarItem {
+                        title: &content.pages[index].title,
+                        url: self.url(index),
+                        depth,
+                        section: true,
+                        open: is_open,
+                        current: page == Some(index),
+                    });
+                    if is_open {
+                        self.sidebar_section(sub, depth + 1, open, page, items, more);
+                    }
+                }
+            }
+        }
+    }
+
+    fn kind_and_template(&self, page: PageId) -> (&'static str, &'a str) {
+        let site = self.site;
+        let p = &site.content.pages[page];
+        let glossary_dir = site.config.glossary.section.trim_matches('/');
+        let (kind, default) = if page == site.content.sections[0].index {
+            ("home", "home.html")
+        } else if p.is_index && site.content.sections[p.section].dir == glossary_dir {
+            ("glossary", "glossary.html")
+        } else if p.is_index {
+            ("section", "section.html")
+        } else if site.glossary.by_page.contains_key(&page) {
+            ("term", "term.html")
+        } else {
+            ("page", "page.html")
+        };
+        (kind, p.front.template.as_deref().unwrap_or(default))
+    }
+
+    fn glossary_index(&self) -> Vec<LetterGroup<'a>> {
+        let mut groups: BTreeMap<String, Vec<GlossaryEntry<'a>>> = BTreeMap::new();
+        for t in &self.site.glossary.terms {
+            let first = t.title.chars().next().unwrap_or('#');
+            let letter = if first.is_alphabetic() { first.to_uppercase().collect() } else { "#".to_string() };
+            groups.entry(letter).or_default().push(GlossaryEntry { title: &t.title, url: self.url(t.page), summary: &t.summary });
+        }
+        groups
+            .into_iter()
+            .map(|(letter, mut terms)| {
+                terms.sort_by_key(|t| t.title.to_lowercase());
+                let anchor = if letter == "#" { "other".to_string() } else { crate::content::slugify(&letter) };
+                LetterGroup { letter, anchor, terms }
+            })
+            .collect()
+    }
+
+    fn page_context(&self, page: PageId) -> PageContext<'a> {
+        let site = self.site;
+        let content = &site.content;
+        let p = &content.pages[page];
+        let body = &site.bodies[page];
+        let (kind, _) = self.kind_and_template(page);
+        let pos = self.order_pos[page];
+        let order = &content.reading_order;
+        let prev = pos.checked_sub(1).map(|i| self.link(order[i]));
+        let next = order.get(pos + 1).map(|&i| self.link(i));
+        // Breadcrumbs: the index pages of the enclosing sections, not the page itself.
+        let mut breadcrumbs: Vec<LinkContext> =
+            content.ancestry(p.section).into_iter().map(|s| self.link(content.sections[s].index)).collect();
+        if p.is_index {
+            breadcrumbs.pop();
+        }
+        let (sidebar, sidebar_more) = self.sidebar(Some(page));
+        let children = if p.is_index {
+            content.sections[p.section]
+                .children
+                .iter()
+                .map(|c| {
+                    let id = match *c {
+                        Child::Page(id) => id,
+                        Child::Section(s) => content.sections[s].index,
+                    };
+                    ChildContext { title: &content.pages[id].title, url: self.url(id), description: content.pages[id].front.description.as_deref().unwrap_or("") }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let terms = body
+            .term_uses
+            .iter()
+            .map(|u| {
+                let t = &site.glossary.terms[u.term];
+                TermTip { anchor: &t.anchor, title: &t.title, summary: &t.summary }
+            })
+            .collect();
+        let term = site.glossary.by_page.get(&page).map(|&t| {
+            let term = &site.glossary.terms[t];
+            TermContext {
+                aliases: &term.aliases,
+                summary: &term.summary,
+                see_also: term.see_also.iter().map(|&s| self.link(site.glossary.terms[s].page)).collect(),
+                backlinks: site.backlinks[t]
+                    .iter()
+                    .map(|b| BacklinkContext { title: &content.pages[b.page].title, url: self.url(b.page), sentence: &b.sentence })
+                    .collect(),
+            }
+        });
+        let glossary = if kind == "glossary" { self.glossary_index() } else { Vec::new() };
+        let show_toc = p.front.toc.unwrap_or(true);
+        PageContext {
+            kind,
+            title: &p.title,
+            description: self.description(page),
+            url: self.url(page),
+            permalink: site.base.absolute(&p.path),
+            source: p.file.display().to_string().replace('\\', "/"),
+            date: p.front.date.as_ref(),
+            content: &body.html,
+            toc: if show_toc { &body.toc } else { &[] },
+            breadcrumbs,
+            prev,
+            next,
+            sidebar,
+            sidebar_more,
+            children,
+            terms,
+            term,
+            glossary,
+        }
+    }
+
+    fn render_page(&self, page: PageId) -> Result<(String, Vec<u8>), Diagnostic> {
+        let p = &self.site.content.pages[page];
+        let (_, template) = self.kind_and_template(page);
+        if !self.theme.tera.contains_template(template) {
+            return Err(Diagnostic::error(&p.file, 1, 1, format!("the template `{template}` does not exist in the theme"))
+                .with_hint("name a template of the theme (page.html, section.html…) or add it to the theme's templates/"));
+        }
+        let ctx = self.page_context(page);
+        let mut context = tera::Context::new();
+        context.insert("page", &ctx);
+        let html = self.theme.tera.render(template, &context).map_err(|e| {
+            Diagnostic::error(&p.file, 0, 0, format!("rendering with template `{template}` failed: {}", full_error(&e)))
+                .with_hint("fix the template, or the front matter value it uses")
+        })?;
+        Ok((format!("{}index.html", p.path), html.into_bytes()))
+    }
+
+    fn render_404(&self) -> Result<Vec<u8>, Diagnostic> {
+        let (sidebar, sidebar_more) = self.sidebar(None);
+        let ctx = PageContext {
+            kind: "404",
+            title: "Page not found",
+            description: self.site.config.description.clone(),
+            url: self.site.base.local("404.html"),
+            permalink: self.site.base.absolute("404.html"),
+            source: String::new(),
+            date: None,
+            content: "",
+            toc: &[],
+            breadcrumbs: Vec::new(),
+            prev: None,
+            next: None,
+            sidebar,
+            sidebar_more,
+            children: Vec::new(),
+            terms: Vec::new(),
+            term: None,
+            glossary: Vec::new(),
+        };
+        let mut context = tera::Context::new();
+        context.insert("page", &ctx);
+        self.theme
+            .tera
+            .render("404.html", &context)
+            .map(String::into_bytes)
+            .map_err(|e| Diagnostic::error("404.html", 0, 0, format!("rendering the 404 page failed: {}", full_error(&e))))
+    }
+}
+
+/// Renders every page, the 404 page and the assets of `site` into an in-memory [`Output`].
+pub fn render_site(site: &Site) -> Result<Output, BuildError> {
+    let theme = Theme::load(&site.root, &site.config.theme)?;
+    let mut tera = theme.tera;
+    let base_url = if site.base.origin.is_empty() { site.base.path.clone() } else { site.base.absolute("") };
+    let global = tera.global_context();
+    global.insert(
+        "site",
+        &SiteContext {
+            title: &site.config.title,
+            description: &site.config.description,
+            author: &site.config.author,
+            language: &site.config.language,
+            base_url,
+            base_path: &site.base.path,
+        },
+    );
+    let asset_urls: BTreeMap<&str, String> = theme.assets.iter().map(|a| (a.name.as_str(), site.base.local(&a.path))).collect();
+    global.insert("assets", &asset_urls);
+    let theme = Theme { tera, assets: theme.assets };
+
+    let mut order_pos = vec![0; site.content.pages.len()];
+    for (i, &p) in site.content.reading_order.iter().enumerate() {
+        order_pos[p] = i;
+    }
+    let renderer = Renderer { site, theme: &theme, order_pos };
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        (0..site.content.pages.len()).into_par_iter().map(|p| renderer.render_page(p)).collect();
+    let mut output = Output::default();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok((path, bytes)) => output.insert(path, bytes),
+            Err(d) => errors.push(d),
+        }
+    }
+    match renderer.render_404() {
+        Ok(bytes) => output.insert("404.html".to_string(), bytes),
+        Err(d) => errors.push(d),
+    }
+    if !errors.is_empty() {
+        return Err(BuildError::new(errors));
+    }
+    for a in &theme.assets {
+        output.insert(a.path.clone(), a.bytes.clone());
+    }
+    Ok(output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_cuts_at_words() {
+        assert_eq!(truncate_words("short", 10), "short");
+        assert_eq!(truncate_words("one two three four", 10), "one two…");
+    }
+}
