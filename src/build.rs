@@ -31,7 +31,13 @@ pub struct BuildOptions {
 impl BuildOptions {
     /// Options for the site at `root` with everything else at its default.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false, strict: false }
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            strict: false,
+        }
     }
 
     /// The output folder these options write to.
@@ -40,7 +46,10 @@ impl BuildOptions {
     }
 
     fn site_options(&self) -> SiteOptions {
-        SiteOptions { drafts: self.drafts, base_url: self.base_url.clone() }
+        SiteOptions {
+            drafts: self.drafts,
+            base_url: self.base_url.clone(),
+        }
     }
 }
 
@@ -82,7 +91,9 @@ pub fn render_output(site: &Site) -> Result<Output, BuildError> {
     }
     let static_dir = site.root.join(STATIC_DIR);
     output.add_dir(&static_dir).map_err(|e| {
-        BuildError::single(Diagnostic::error(STATIC_DIR, 0, 0, format!("{e:#}")).with_hint("check the folder's permissions"))
+        BuildError::single(
+            Diagnostic::error(STATIC_DIR, 0, 0, format!("{e:#}")).with_hint("check the folder's permissions"),
+        )
     })?;
     Ok(output)
 }
@@ -90,10 +101,14 @@ pub fn render_output(site: &Site) -> Result<Output, BuildError> {
 fn strict_failure(site: &Site, strict: bool) -> Option<BuildError> {
     (strict && !site.warnings.is_empty()).then(|| {
         BuildError::new(
-            site.warnings.iter().cloned().map(|mut d| {
-                d.severity = Severity::Error;
-                d
-            }).collect(),
+            site.warnings
+                .iter()
+                .cloned()
+                .map(|mut d| {
+                    d.severity = Severity::Error;
+                    d
+                })
+                .collect(),
         )
     })
 }

@@ -110,10 +110,16 @@ impl BaseUrl {
             ));
         };
         if path.contains(['?', '#', ' ', '\\']) {
-            return Err(format!("the path of `{raw}` may not contain `?`, `#`, spaces or backslashes"));
+            return Err(format!(
+                "the path of `{raw}` may not contain `?`, `#`, spaces or backslashes"
+            ));
         }
         let trimmed = path.trim_matches('/');
-        let path = if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") };
+        let path = if trimmed.is_empty() {
+            "/".to_string()
+        } else {
+            format!("/{trimmed}/")
+        };
         Ok(BaseUrl { origin, path })
     }
 
@@ -134,8 +140,9 @@ impl Config {
         let path = root.join(CONFIG_FILE);
         let text = std::fs::read_to_string(&path).map_err(|e| {
             BuildError::single(
-                Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read the site configuration: {e}"))
-                    .with_hint(format!("run quire in a site folder (one with `{CONFIG_FILE}`), or pass --root DIR")),
+                Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read the site configuration: {e}")).with_hint(
+                    format!("run quire in a site folder (one with `{CONFIG_FILE}`), or pass --root DIR"),
+                ),
             )
         })?;
         Config::parse(&text, base_url_override)
@@ -159,7 +166,11 @@ impl Config {
                 Some(_) => (0, 0),
                 None => key_position(text, "base_url"),
             };
-            let file = if base_url_override.is_some() { "--base-url" } else { CONFIG_FILE };
+            let file = if base_url_override.is_some() {
+                "--base-url"
+            } else {
+                CONFIG_FILE
+            };
             BuildError::single(
                 Diagnostic::error(file, line, column, format!("invalid base_url: {msg}"))
                     .with_hint("use the full address where the site will live, such as https://user.github.io/repo/"),
@@ -173,7 +184,11 @@ impl Config {
 fn key_position(text: &str, key: &str) -> (usize, usize) {
     text.lines()
         .enumerate()
-        .find(|(_, l)| l.trim_start().strip_prefix(key).is_some_and(|r| r.trim_start().starts_with('=')))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
         .map_or((0, 0), |(i, l)| (i + 1, l.len() - l.trim_start().len() + 1))
 }
 
@@ -191,7 +206,13 @@ mod tests {
         let root = BaseUrl::parse("https://example.com").unwrap();
         assert_eq!(root.path, "/");
         assert_eq!(BaseUrl::parse("/docs").unwrap().path, "/docs/");
-        assert_eq!(BaseUrl::parse("/").unwrap(), BaseUrl { origin: String::new(), path: "/".into() });
+        assert_eq!(
+            BaseUrl::parse("/").unwrap(),
+            BaseUrl {
+                origin: String::new(),
+                path: "/".into()
+            }
+        );
         assert!(BaseUrl::parse("example.com").is_err());
         assert!(BaseUrl::parse("https:///x").is_err());
     }

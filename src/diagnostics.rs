@@ -117,7 +117,11 @@ impl fmt::Display for BuildError {
             write!(f, "{d}")?;
         }
         let n = self.diagnostics.len();
-        write!(f, "\n{n} error{} found; nothing was written", if n == 1 { "" } else { "s" })
+        write!(
+            f,
+            "\n{n} error{} found; nothing was written",
+            if n == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -142,14 +146,19 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
         (line + 1, column + 1)
     }
 }
 
 /// Shows `path` relative to `root` when it lies inside it.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]
@@ -170,7 +179,10 @@ mod tests {
     #[test]
     fn display_has_location_message_and_hint() {
         let d = Diagnostic::error("site/a.md", 3, 7, "link to missing page `b.md`").with_hint("create it");
-        assert_eq!(d.to_string(), "site/a.md:3:7: error: link to missing page `b.md`\n  hint: create it");
+        assert_eq!(
+            d.to_string(),
+            "site/a.md:3:7: error: link to missing page `b.md`\n  hint: create it"
+        );
         let whole_file = Diagnostic::warning("quire.toml", 0, 0, "odd");
         assert_eq!(whole_file.to_string(), "quire.toml: warning: odd");
     }

@@ -15,6 +15,6 @@ pub mod output;
 pub mod render;
 pub mod site;
 
-pub use build::{build, check, BuildOptions, BuildReport};
+pub use build::{BuildOptions, BuildReport, build, check};
 pub use diagnostics::{BuildError, Diagnostic};
 pub use site::Site;

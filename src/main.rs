@@ -48,7 +48,11 @@ struct SiteArgs {
 
 impl SiteArgs {
     fn options(&self) -> BuildOptions {
-        BuildOptions { drafts: self.drafts, strict: self.strict, ..BuildOptions::new(&self.root) }
+        BuildOptions {
+            drafts: self.drafts,
+            strict: self.strict,
+            ..BuildOptions::new(&self.root)
+        }
     }
 }
 
@@ -66,7 +70,11 @@ fn summary(verb: &str, r: &BuildReport) -> String {
         plural(r.sections, "section"),
         plural(r.terms, "glossary term"),
         r.elapsed,
-        if r.warnings.is_empty() { String::new() } else { format!(" ({})", plural(r.warnings.len(), "warning")) }
+        if r.warnings.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", plural(r.warnings.len(), "warning"))
+        }
     )
 }
 
@@ -81,7 +89,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Build { site, output, base_url } => {
-            let options = BuildOptions { output: output.clone(), base_url: base_url.clone(), ..site.options() };
+            let options = BuildOptions {
+                output: output.clone(),
+                base_url: base_url.clone(),
+                ..site.options()
+            };
             quire::build(&options).map(|r| {
                 print_warnings(&r);
                 println!(

@@ -5,7 +5,7 @@
 //! and removes files that an earlier build wrote and this one did not, which it
 //! knows from a manifest; it never deletes anything it did not write.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
@@ -82,7 +82,11 @@ impl Output {
 fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
     let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let root = canon(root);
-    let out_abs = if out.exists() { canon(out) } else { std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf()) };
+    let out_abs = if out.exists() {
+        canon(out)
+    } else {
+        std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf())
+    };
     if root.starts_with(&out_abs) {
         bail!(
             "the output folder {} contains the site itself; choose a folder of its own, such as public/",
@@ -91,7 +95,10 @@ fn check_output_dir(root: &Path, out: &Path) -> Result<()> {
     }
     for source in ["site", "themes", "static"] {
         if out_abs.starts_with(root.join(source)) {
-            bail!("the output folder {} is inside the site's {source}/ folder; choose one outside it, such as public/", out.display());
+            bail!(
+                "the output folder {} is inside the site's {source}/ folder; choose one outside it, such as public/",
+                out.display()
+            );
         }
     }
     Ok(())
@@ -109,7 +116,8 @@ fn safe_relative(path: &str) -> Result<PathBuf> {
 /// Writes `output` into `out_dir`; see the module documentation for what is kept and removed.
 pub fn write(output: &Output, root: &Path, out_dir: &Path) -> Result<WriteStats> {
     check_output_dir(root, out_dir)?;
-    std::fs::create_dir_all(out_dir).with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
+    std::fs::create_dir_all(out_dir)
+        .with_context(|| format!("cannot create the output folder {}", out_dir.display()))?;
     let results: Vec<Result<bool>> = output
         .files
         .par_iter()
@@ -122,7 +130,10 @@ pub fn write(output: &Output, root: &Path, out_dir: &Path) -> Result<WriteStats>
                 ),
             };
             if let Ok(meta) = std::fs::symlink_metadata(&target) {
-                if meta.is_file() && meta.len() == bytes.len() as u64 && std::fs::read(&target).is_ok_and(|old| old == *bytes) {
+                if meta.is_file()
+                    && meta.len() == bytes.len() as u64
+                    && std::fs::read(&target).is_ok_and(|old| old == *bytes)
+                {
                     return Ok(false);
                 }
                 if meta.is_dir() {

@@ -67,8 +67,13 @@ impl Site {
         for (term, links) in glossary.terms.iter().zip(&backlinks) {
             if links.is_empty() {
                 warnings.push(
-                    Diagnostic::warning(&content.pages[term.page].file, 1, 1, format!("glossary term `{}` is never used", term.title))
-                        .with_hint("use it in a page, add the spelling the pages use as an alias, or remove the term"),
+                    Diagnostic::warning(
+                        &content.pages[term.page].file,
+                        1,
+                        1,
+                        format!("glossary term `{}` is never used", term.title),
+                    )
+                    .with_hint("use it in a page, add the spelling the pages use as an alias, or remove the term"),
                 );
             }
         }
@@ -89,7 +94,12 @@ impl Site {
 /// Renders every page's Markdown in parallel. With `first-per-section`, the pages of one
 /// section share which terms are already linked, so a section is rendered in reading order.
 fn render_bodies(content: &Content, base: &BaseUrl, glossary: &Glossary, policy: LinkPolicy) -> Vec<Rendered> {
-    let env = Env { content, base, glossary, policy };
+    let env = Env {
+        content,
+        base,
+        glossary,
+        policy,
+    };
     if policy != LinkPolicy::FirstPerSection {
         return content
             .pages
@@ -113,7 +123,10 @@ fn render_bodies(content: &Content, base: &BaseUrl, glossary: &Glossary, policy:
         .par_iter()
         .map(|group| {
             let mut linked: HashSet<TermId> = HashSet::new();
-            group.iter().map(|&p| (p, markdown::render(&env, &content.pages[p], &mut linked))).collect()
+            group
+                .iter()
+                .map(|&p| (p, markdown::render(&env, &content.pages[p], &mut linked)))
+                .collect()
         })
         .collect();
     let mut bodies: Vec<Option<Rendered>> = (0..content.pages.len()).map(|_| None).collect();
@@ -143,7 +156,11 @@ fn check_anchors(content: &Content, bodies: &[Rendered]) -> Vec<Diagnostic> {
                         &page.file,
                         check.line,
                         check.column,
-                        format!("the anchor `#{}` does not exist on {}", check.anchor, target_page.file.display()),
+                        format!(
+                            "the anchor `#{}` does not exist on {}",
+                            check.anchor,
+                            target_page.file.display()
+                        ),
                     )
                     .with_hint(hint),
                 );
@@ -158,7 +175,10 @@ fn collect_backlinks(content: &Content, glossary: &Glossary, bodies: &[Rendered]
     let mut backlinks = vec![Vec::new(); glossary.terms.len()];
     for &p in &content.reading_order {
         for u in &bodies[p].term_uses {
-            backlinks[u.term].push(Backlink { page: p, sentence: u.sentence.clone() });
+            backlinks[u.term].push(Backlink {
+                page: p,
+                sentence: u.sentence.clone(),
+            });
         }
     }
     backlinks

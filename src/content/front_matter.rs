@@ -79,7 +79,9 @@ impl Date {
             let ok = time.len() >= 8
                 && tb[2] == b':'
                 && tb[5] == b':'
-                && [0..2, 3..5, 6..8].iter().all(|r| tb[r.clone()].iter().all(u8::is_ascii_digit));
+                && [0..2, 3..5, 6..8]
+                    .iter()
+                    .all(|r| tb[r.clone()].iter().all(u8::is_ascii_digit));
             if !ok {
                 return Err(bad());
             }
@@ -157,9 +159,20 @@ pub fn split(text: &str, file: &Path) -> Result<Split, Diagnostic> {
         }
     }
     let Some(kind) = kind else {
-        let (what, close) = if text.starts_with("---") { ("YAML", "---") } else { ("TOML", "+++") };
-        return Err(Diagnostic::error(file, 1, 1, format!("this file starts like {what} front matter but the block is not closed or is empty"))
-            .with_hint(format!("end the front matter with a line holding only `{close}`, or remove the opening `{close}`")));
+        let (what, close) = if text.starts_with("---") {
+            ("YAML", "---")
+        } else {
+            ("TOML", "+++")
+        };
+        return Err(Diagnostic::error(
+            file,
+            1,
+            1,
+            format!("this file starts like {what} front matter but the block is not closed or is empty"),
+        )
+        .with_hint(format!(
+            "end the front matter with a line holding only `{close}`, or remove the opening `{close}`"
+        )));
     };
     let content = content.unwrap_or(body_start..body_start);
     let yaml = &text[content.clone()];
@@ -191,7 +204,9 @@ fn parse_yaml(yaml: &str) -> Result<FrontMatter, (usize, usize, String)> {
     serde_saphyr::from_str::<Option<FrontMatter>>(yaml)
         .map(Option::unwrap_or_default)
         .map_err(|e| {
-            let (line, column) = e.location().map_or((1, 0), |l| (l.line() as usize, l.column() as usize));
+            let (line, column) = e
+                .location()
+                .map_or((1, 0), |l| (l.line() as usize, l.column() as usize));
             // The crate's Display repeats the location and a snippet; keep only the first line.
             let text = e.to_string();
             let message = text.lines().next().unwrap_or("invalid YAML").to_string();
@@ -251,8 +266,14 @@ mod tests {
     #[test]
     fn dates() {
         assert_eq!(Date::parse("2024-02-03").unwrap().day, "2024-02-03");
-        assert_eq!(Date::parse("2024-02-03T04:05:06+08:00").unwrap().rfc3339, "2024-02-03T04:05:06+08:00");
-        assert_eq!(Date::parse("2024-02-03 04:05:06.123Z").unwrap().rfc3339, "2024-02-03T04:05:06Z");
+        assert_eq!(
+            Date::parse("2024-02-03T04:05:06+08:00").unwrap().rfc3339,
+            "2024-02-03T04:05:06+08:00"
+        );
+        assert_eq!(
+            Date::parse("2024-02-03 04:05:06.123Z").unwrap().rfc3339,
+            "2024-02-03T04:05:06Z"
+        );
         assert!(Date::parse("2024-13-03").is_err());
         assert!(Date::parse("yesterday").is_err());
         assert!(Date::parse("2024-02-03T4:05").is_err());

@@ -6,7 +6,7 @@
 
 pub mod front_matter;
 
-use crate::diagnostics::{display_path, BuildError, Diagnostic};
+use crate::diagnostics::{BuildError, Diagnostic, display_path};
 use front_matter::FrontMatter;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -172,13 +172,19 @@ struct Loaded {
 fn first_h1(text: &str, body_start: usize) -> Option<(String, Range<usize>)> {
     let body = &text[body_start..];
     // Cheap pre-check: no line starting with '#' or followed by '===' means no h1.
-    if !body.lines().any(|l| l.trim_start().starts_with('#') || l.trim_start().starts_with("==")) {
+    if !body
+        .lines()
+        .any(|l| l.trim_start().starts_with('#') || l.trim_start().starts_with("=="))
+    {
         return None;
     }
     let mut title: Option<(String, usize)> = None;
     for (event, range) in Parser::new_ext(body, crate::markdown::parser_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => title = Some((String::new(), range.start)),
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => title = Some((String::new(), range.start)),
             Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
                 if let Some((t, start)) = title {
                     return Some((t.trim().to_string(), body_start + start..body_start + range.end));
@@ -202,7 +208,11 @@ fn read_markdown(root: &Path, disk: &Path, source: String) -> Result<Loaded, Dia
             .with_hint("check that it is readable UTF-8 text")
     })?;
     let split = front_matter::split(&text, &file)?;
-    let h1 = if split.front.title.is_none() { first_h1(&text, split.body_start) } else { None };
+    let h1 = if split.front.title.is_none() {
+        first_h1(&text, split.body_start)
+    } else {
+        None
+    };
     Ok(Loaded {
         file,
         source,
@@ -238,8 +248,16 @@ impl Content {
             .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
         for entry in walker {
             let entry = entry.map_err(|e| {
-                let path = e.path().map(|p| display_path(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
-                BuildError::single(Diagnostic::error(path, 0, 0, format!("cannot read the content folder: {e}")))
+                let path = e
+                    .path()
+                    .map(|p| display_path(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.into());
+                BuildError::single(Diagnostic::error(
+                    path,
+                    0,
+                    0,
+                    format!("cannot read the content folder: {e}"),
+                ))
             })?;
             if !entry.file_type().is_file() {
                 continue;
@@ -282,7 +300,11 @@ fn parent_dir(source: &str) -> &str {
 }
 
 /// Builds sections, URLs and order from the loaded files.
-fn assemble(mut loaded: Vec<Loaded>, other: Vec<(PathBuf, String)>, options: LoadOptions) -> Result<Content, BuildError> {
+fn assemble(
+    mut loaded: Vec<Loaded>,
+    other: Vec<(PathBuf, String)>,
+    options: LoadOptions,
+) -> Result<Content, BuildError> {
     let mut errors = Vec::new();
     // Drafts go first, and with them every page under a draft section.
     if !options.drafts {
@@ -293,7 +315,9 @@ fn assemble(mut loaded: Vec<Loaded>, other: Vec<(PathBuf, String)>, options: Loa
             .collect();
         loaded.retain(|l| {
             !l.front.draft
-                && !draft_dirs.iter().any(|d| !d.is_empty() && (l.source.starts_with(&format!("{d}/"))))
+                && !draft_dirs
+                    .iter()
+                    .any(|d| !d.is_empty() && (l.source.starts_with(&format!("{d}/"))))
         });
     }
     loaded.sort_by(|a, b| a.source.cmp(&b.source));
@@ -307,13 +331,23 @@ fn assemble(mut loaded: Vec<Loaded>, other: Vec<(PathBuf, String)>, options: Loa
     }
     if !section_dirs.contains_key("") {
         return Err(BuildError::single(
-            Diagnostic::error(format!("{CONTENT_DIR}/{SECTION_INDEX}"), 0, 0, "the site has no home page")
-                .with_hint(format!("create `{CONTENT_DIR}/{SECTION_INDEX}` with the home page's text")),
+            Diagnostic::error(
+                format!("{CONTENT_DIR}/{SECTION_INDEX}"),
+                0,
+                0,
+                "the site has no home page",
+            )
+            .with_hint(format!(
+                "create `{CONTENT_DIR}/{SECTION_INDEX}` with the home page's text"
+            )),
         ));
     }
     let sections_list: Vec<(String, usize)> = section_dirs.iter().map(|(d, i)| (d.clone(), *i)).collect();
-    let section_of_dir: HashMap<&str, SectionId> =
-        sections_list.iter().enumerate().map(|(sid, (d, _))| (d.as_str(), sid)).collect();
+    let section_of_dir: HashMap<&str, SectionId> = sections_list
+        .iter()
+        .enumerate()
+        .map(|(sid, (d, _))| (d.as_str(), sid))
+        .collect();
     // The nearest enclosing section of a folder (folders without _index.md are transparent).
     let enclosing = |mut dir: &str| -> SectionId {
         loop {
@@ -400,8 +434,17 @@ fn assemble(mut loaded: Vec<Loaded>, other: Vec<(PathBuf, String)>, options: Loa
     for p in &pages {
         if let Some(&first) = by_path.get(p.path.as_str()) {
             errors.push(
-                Diagnostic::error(&p.file, 0, 0, format!("this page's URL `/{}` is already used by {}", p.path, pages[first].file.display()))
-                    .with_hint("give one of them a different `slug` in its front matter, or rename the file"),
+                Diagnostic::error(
+                    &p.file,
+                    0,
+                    0,
+                    format!(
+                        "this page's URL `/{}` is already used by {}",
+                        p.path,
+                        pages[first].file.display()
+                    ),
+                )
+                .with_hint("give one of them a different `slug` in its front matter, or rename the file"),
             );
         } else {
             by_path.insert(&p.path, p.id);
@@ -415,12 +458,25 @@ fn assemble(mut loaded: Vec<Loaded>, other: Vec<(PathBuf, String)>, options: Loa
             id,
             dir: dir.clone(),
             index: *index,
-            parent: if dir.is_empty() { None } else { Some(enclosing(parent_dir(dir))) },
+            parent: if dir.is_empty() {
+                None
+            } else {
+                Some(enclosing(parent_dir(dir)))
+            },
             children: Vec::new(),
         })
         .collect();
     // Children of each section, then sorted: weight, numeric prefix, title, source path.
-    let sort_key = |p: &Page| (p.front.weight.is_none(), p.front.weight, p.prefix.is_none(), p.prefix, p.title.to_lowercase(), p.source.clone());
+    let sort_key = |p: &Page| {
+        (
+            p.front.weight.is_none(),
+            p.front.weight,
+            p.prefix.is_none(),
+            p.prefix,
+            p.title.to_lowercase(),
+            p.source.clone(),
+        )
+    };
     for p in &pages {
         if !p.is_index {
             sections[p.section].children.push(Child::Page(p.id));
@@ -457,7 +513,15 @@ fn assemble(mut loaded: Vec<Loaded>, other: Vec<(PathBuf, String)>, options: Loa
         let name = source.rsplit('/').next().unwrap_or(&source);
         let path = format!("{}{name}", dir_path(dir));
         if let Some(&page) = by_path.get(format!("{path}/").as_str()) {
-            errors.push(Diagnostic::error(CONTENT_DIR.to_string() + "/" + &source, 0, 0, format!("this file's output path `{path}` collides with {}", pages[page].file.display())));
+            errors.push(Diagnostic::error(
+                CONTENT_DIR.to_string() + "/" + &source,
+                0,
+                0,
+                format!(
+                    "this file's output path `{path}` collides with {}",
+                    pages[page].file.display()
+                ),
+            ));
         }
         assets.push(Asset { disk, source, path });
     }

@@ -84,11 +84,17 @@ impl Matcher {
         let Some(ac) = &self.automaton else { return hits };
         let mut pos = 0;
         while pos < text.len() {
-            let Some(m) = ac.find(Input::new(text).range(pos..)) else { break };
+            let Some(m) = ac.find(Input::new(text).range(pos..)) else {
+                break;
+            };
             let pattern = &self.patterns[m.pattern().as_usize()];
             match self.accept(text, m.start(), m.end(), pattern) {
                 Some(end) => {
-                    hits.push(Hit { start: m.start(), end, term: pattern.term });
+                    hits.push(Hit {
+                        start: m.start(),
+                        end,
+                        term: pattern.term,
+                    });
                     pos = end;
                 }
                 // Not a word here: look again from the next character, so a shorter
@@ -112,7 +118,11 @@ impl Matcher {
         if !is_word_char(last) {
             return Some(end);
         }
-        let endings: &[&str] = if last.is_ascii_alphabetic() { &ENDINGS } else { &["'s", "\u{2019}s", ""] };
+        let endings: &[&str] = if last.is_ascii_alphabetic() {
+            &ENDINGS
+        } else {
+            &["'s", "\u{2019}s", ""]
+        };
         endings.iter().find_map(|ending| {
             let rest = &text[end..];
             let matches = rest.len() >= ending.len()
@@ -132,7 +142,11 @@ mod tests {
         Matcher::new(
             specs
                 .iter()
-                .map(|&(text, term, case_sensitive)| Pattern { text: text.into(), term, case_sensitive })
+                .map(|&(text, term, case_sensitive)| Pattern {
+                    text: text.into(),
+                    term,
+                    case_sensitive,
+                })
                 .collect(),
         )
     }
@@ -144,7 +158,10 @@ mod tests {
     #[test]
     fn longest_match_wins() {
         let m = matcher(&[("substitution", 0, false), ("domestic substitution", 1, false)]);
-        assert_eq!(found(&m, "the market for domestic substitution is large"), vec![("domestic substitution", 1)]);
+        assert_eq!(
+            found(&m, "the market for domestic substitution is large"),
+            vec![("domestic substitution", 1)]
+        );
         assert_eq!(found(&m, "substitution alone"), vec![("substitution", 0)]);
     }
 
@@ -162,12 +179,20 @@ mod tests {
         let m = matcher(&[("CPO", 0, true), ("metaverse", 1, false)]);
         assert_eq!(found(&m, "the CPO sector"), vec![("CPO", 0)]);
         assert!(found(&m, "the cpo sector").is_empty());
-        assert_eq!(found(&m, "The Metaverse and the METAVERSE"), vec![("Metaverse", 1), ("METAVERSE", 1)]);
+        assert_eq!(
+            found(&m, "The Metaverse and the METAVERSE"),
+            vec![("Metaverse", 1), ("METAVERSE", 1)]
+        );
     }
 
     #[test]
     fn plurals_and_possessives() {
-        let m = matcher(&[("CPO", 0, true), ("compute", 1, false), ("large model", 2, false), ("A-share", 3, false)]);
+        let m = matcher(&[
+            ("CPO", 0, true),
+            ("compute", 1, false),
+            ("large model", 2, false),
+            ("A-share", 3, false),
+        ]);
         assert_eq!(found(&m, "two CPOs"), vec![("CPOs", 0)]);
         assert_eq!(found(&m, "compute's role"), vec![("compute's", 1)]);
         assert_eq!(found(&m, "compute\u{2019}s role"), vec![("compute\u{2019}s", 1)]);

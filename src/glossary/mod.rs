@@ -84,10 +84,23 @@ impl Glossary {
         for page in &content.pages {
             let f = &page.front;
             let is_term = term_pages.contains(&page.id);
-            if !is_term && (!f.aliases.is_empty() || f.summary.is_some() || f.case_sensitive.is_some() || !f.see_also.is_empty()) {
+            if !is_term
+                && (!f.aliases.is_empty()
+                    || f.summary.is_some()
+                    || f.case_sensitive.is_some()
+                    || !f.see_also.is_empty())
+            {
                 errors.push(
-                    Diagnostic::error(&page.file, 0, 0, "`aliases`, `summary`, `case_sensitive` and `see_also` only apply to glossary terms")
-                        .with_hint(format!("move this page under `site/{}/`, or remove those keys", config.section)),
+                    Diagnostic::error(
+                        &page.file,
+                        0,
+                        0,
+                        "`aliases`, `summary`, `case_sensitive` and `see_also` only apply to glossary terms",
+                    )
+                    .with_hint(format!(
+                        "move this page under `site/{}/`, or remove those keys",
+                        config.section
+                    )),
                 );
             }
         }
@@ -100,11 +113,19 @@ impl Glossary {
             let summary = page.front.summary.clone().unwrap_or_default();
             if summary.trim().is_empty() {
                 warnings.push(
-                    Diagnostic::warning(&page.file, 1, 1, format!("glossary term `{}` has no summary", page.title))
-                        .with_hint("add `summary:` with one plain sentence; it is what the preview shows"),
+                    Diagnostic::warning(
+                        &page.file,
+                        1,
+                        1,
+                        format!("glossary term `{}` has no summary", page.title),
+                    )
+                    .with_hint("add `summary:` with one plain sentence; it is what the preview shows"),
                 );
             }
-            let anchor = format!("term-{}", page.path.trim_end_matches('/').rsplit('/').next().unwrap_or("x"));
+            let anchor = format!(
+                "term-{}",
+                page.path.trim_end_matches('/').rsplit('/').next().unwrap_or("x")
+            );
             for spelling in std::iter::once(&page.title).chain(&page.front.aliases) {
                 let key = name_key(spelling);
                 if key.is_empty() {
@@ -113,11 +134,16 @@ impl Glossary {
                 if let Some((other, other_spelling)) = owner.get(&key) {
                     if *other != id {
                         warnings.push(
-                            Diagnostic::warning(&page.file, 1, 1, format!(
-                                "`{spelling}` is defined twice: here and as `{other_spelling}` of `{}` ({})",
-                                content.pages[term_pages[*other]].title,
-                                content.pages[term_pages[*other]].file.display()
-                            ))
+                            Diagnostic::warning(
+                                &page.file,
+                                1,
+                                1,
+                                format!(
+                                    "`{spelling}` is defined twice: here and as `{other_spelling}` of `{}` ({})",
+                                    content.pages[term_pages[*other]].title,
+                                    content.pages[term_pages[*other]].file.display()
+                                ),
+                            )
                             .with_hint("keep each spelling on one term only; the first one wins for linking"),
                         );
                     }
@@ -149,8 +175,13 @@ impl Glossary {
                     Some(t) if t != term => glossary.terms[term].see_also.push(t),
                     Some(_) => {}
                     None => errors.push(
-                        Diagnostic::error(&page.file, 1, 1, format!("`see_also` names `{name}`, which is not a glossary term"))
-                            .with_hint("use the title or an alias of a term under the glossary folder"),
+                        Diagnostic::error(
+                            &page.file,
+                            1,
+                            1,
+                            format!("`see_also` names `{name}`, which is not a glossary term"),
+                        )
+                        .with_hint("use the title or an alias of a term under the glossary folder"),
                     ),
                 }
             }

@@ -31,7 +31,9 @@ fn has_scheme(dest: &str) -> bool {
     let scheme = &dest[..colon];
     !scheme.is_empty()
         && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Decodes `%XX` escapes; invalid escapes are kept as written.
@@ -98,11 +100,17 @@ pub fn resolve(dest: &str, from: &Page, content: &Content, base: &BaseUrl) -> Re
     if path.is_empty() {
         // `#anchor` on this page.
         let check = fragment.filter(|f| !f.is_empty()).map(|f| (from.id, percent_decode(f)));
-        return Ok(Target::Url { url: suffix(String::new()), check });
+        return Ok(Target::Url {
+            url: suffix(String::new()),
+            check,
+        });
     }
     if let Some(rooted) = path.strip_prefix('/') {
         // Site-absolute: make it honour the base path, so it works under /repo/ too.
-        return Ok(Target::Url { url: suffix(base.local(rooted)), check: None });
+        return Ok(Target::Url {
+            url: suffix(base.local(rooted)),
+            check: None,
+        });
     }
     let dir = from.source.rfind('/').map_or("", |i| &from.source[..i]);
     let decoded = percent_decode(path);
@@ -115,7 +123,11 @@ pub fn resolve(dest: &str, from: &Page, content: &Content, base: &BaseUrl) -> Re
     let page_target = if decoded.ends_with(".md") {
         Some(joined.clone())
     } else if decoded.ends_with('/') || decoded == "." || decoded == ".." {
-        Some(if joined.is_empty() { SECTION_INDEX.to_string() } else { format!("{joined}/{SECTION_INDEX}") })
+        Some(if joined.is_empty() {
+            SECTION_INDEX.to_string()
+        } else {
+            format!("{joined}/{SECTION_INDEX}")
+        })
     } else {
         None
     };
@@ -123,14 +135,21 @@ pub fn resolve(dest: &str, from: &Page, content: &Content, base: &BaseUrl) -> Re
         let Some(&page) = content.by_source.get(&source) else {
             return Err(LinkError {
                 message: format!("the link `{dest}` points to `site/{source}`, which does not exist (or is a draft)"),
-                hint: "link to an existing page by its file path relative to this file, e.g. `02-compute.md#anchor`".into(),
+                hint: "link to an existing page by its file path relative to this file, e.g. `02-compute.md#anchor`"
+                    .into(),
             });
         };
         let check = fragment.filter(|f| !f.is_empty()).map(|f| (page, percent_decode(f)));
-        return Ok(Target::Url { url: suffix(base.local(&content.pages[page].path)), check });
+        return Ok(Target::Url {
+            url: suffix(base.local(&content.pages[page].path)),
+            check,
+        });
     }
     if let Some(&asset) = content.assets_by_source.get(&joined) {
-        return Ok(Target::Url { url: suffix(base.local(&content.assets[asset].path)), check: None });
+        return Ok(Target::Url {
+            url: suffix(base.local(&content.assets[asset].path)),
+            check: None,
+        });
     }
     if content.by_source.contains_key(&format!("{joined}.md")) {
         return Err(LinkError {
@@ -140,7 +159,8 @@ pub fn resolve(dest: &str, from: &Page, content: &Content, base: &BaseUrl) -> Re
     }
     Err(LinkError {
         message: format!("the link `{dest}` points to `site/{joined}`, which does not exist"),
-        hint: "link to a page (`page.md`), a file under site/, or a full URL; files in static/ are linked as `/name`".into(),
+        hint: "link to a page (`page.md`), a file under site/, or a full URL; files in static/ are linked as `/name`"
+            .into(),
     })
 }
 

@@ -8,11 +8,11 @@
 pub mod links;
 
 use crate::config::{BaseUrl, LinkPolicy};
-use crate::content::{slugify, Content, Page, PageId};
+use crate::content::{Content, Page, PageId, slugify};
 use crate::diagnostics::{Diagnostic, LineIndex};
-use crate::glossary::{sentence_around, Glossary, TermId, TermUse};
+use crate::glossary::{Glossary, TermId, TermUse, sentence_around};
 use links::Target;
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::fmt::Write;
@@ -134,7 +134,11 @@ struct Renderer<'a, 'e> {
 /// `first-per-section` policy it is shared by a section's pages; otherwise it starts empty).
 pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered {
     let text = page.text.as_str();
-    let explicit_ids = if text.contains("{#") { explicit_heading_ids(text) } else { HashSet::new() };
+    let explicit_ids = if text.contains("{#") {
+        explicit_heading_ids(text)
+    } else {
+        HashSet::new()
+    };
     let own_term = env.glossary.by_page.get(&page.id).copied();
     let mut r = Renderer {
         env,
@@ -209,7 +213,8 @@ impl<'a> Renderer<'a, '_> {
 
     fn error(&mut self, offset: usize, message: String, hint: &str) {
         let (line, column) = self.position(offset);
-        self.errors.push(Diagnostic::error(&self.page.file, line, column, message).with_hint(hint));
+        self.errors
+            .push(Diagnostic::error(&self.page.file, line, column, message).with_hint(hint));
     }
 
     fn emit(&mut self, event: Event<'a>) {
@@ -221,9 +226,21 @@ impl<'a> Renderer<'a, '_> {
 
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 self.flush_sentences();
-                self.heading = Some(OpenHeading { level, id, classes, attrs, events: Vec::new(), text: String::new() });
+                self.heading = Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    events: Vec::new(),
+                    text: String::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => self.close_heading(range),
             Event::Start(Tag::Paragraph) => {
@@ -247,36 +264,54 @@ impl<'a> Renderer<'a, '_> {
                 self.in_code = false;
                 self.emit(Event::End(TagEnd::CodeBlock));
             }
-            Event::Start(Tag::Link { link_type: LinkType::WikiLink { .. }, dest_url, title, id }) => {
-                match self.env.glossary.resolve(&dest_url) {
-                    Some(term) => {
-                        let t = &self.env.glossary.terms[term];
-                        let url = self.env.base.local(&self.env.content.pages[t.page].path);
-                        let open = format!(
-                            "<a class=\"term\" href=\"{}\" aria-describedby=\"{}\">",
-                            escape(&url),
-                            escape(&t.anchor)
-                        );
-                        self.links.push(true);
-                        self.linked.insert(term);
-                        self.wiki_term = Some(term);
-                        self.emit(Event::InlineHtml(open.into()));
-                    }
-                    None => {
-                        self.error(
-                            range.start,
-                            format!("`[[{dest_url}]]` names a glossary term that is not defined"),
-                            "define the term in the glossary folder, or fix the spelling (titles and aliases both work)",
-                        );
-                        self.links.push(false);
-                        self.emit(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, title, id }));
-                    }
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { .. },
+                dest_url,
+                title,
+                id,
+            }) => match self.env.glossary.resolve(&dest_url) {
+                Some(term) => {
+                    let t = &self.env.glossary.terms[term];
+                    let url = self.env.base.local(&self.env.content.pages[t.page].path);
+                    let open = format!(
+                        "<a class=\"term\" href=\"{}\" aria-describedby=\"{}\">",
+                        escape(&url),
+                        escape(&t.anchor)
+                    );
+                    self.links.push(true);
+                    self.linked.insert(term);
+                    self.wiki_term = Some(term);
+                    self.emit(Event::InlineHtml(open.into()));
                 }
-            }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                None => {
+                    self.error(
+                        range.start,
+                        format!("`[[{dest_url}]]` names a glossary term that is not defined"),
+                        "define the term in the glossary folder, or fix the spelling (titles and aliases both work)",
+                    );
+                    self.links.push(false);
+                    self.emit(Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url,
+                        title,
+                        id,
+                    }));
+                }
+            },
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 self.links.push(false);
                 let dest_url = self.resolve(dest_url, range.start);
-                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Link) => {
                 if self.links.pop() == Some(true) {
@@ -285,10 +320,20 @@ impl<'a> Renderer<'a, '_> {
                     self.emit(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 self.images += 1;
                 let dest_url = self.resolve(dest_url, range.start);
-                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::End(TagEnd::Image) => {
                 self.images = self.images.saturating_sub(1);
@@ -308,7 +353,12 @@ impl<'a> Renderer<'a, '_> {
                 if self.images == 0 && !self.in_code {
                     self.block_text.push_str(&text);
                 }
-                if self.heading.is_none() && self.links.is_empty() && self.images == 0 && !self.in_code && self.auto_link {
+                if self.heading.is_none()
+                    && self.links.is_empty()
+                    && self.images == 0
+                    && !self.in_code
+                    && self.auto_link
+                {
                     self.link_terms(text);
                 } else {
                     self.emit(Event::Text(text));
@@ -341,7 +391,10 @@ impl<'a> Renderer<'a, '_> {
     fn flush_sentences(&mut self) {
         for (term, start, end) in std::mem::take(&mut self.pending) {
             if self.used_set.insert(term) {
-                self.used.push(TermUse { term, sentence: sentence_around(&self.block_text, start, end) });
+                self.used.push(TermUse {
+                    term,
+                    sentence: sentence_around(&self.block_text, start, end),
+                });
             }
         }
         self.block_text.clear();
@@ -405,7 +458,12 @@ impl<'a> Renderer<'a, '_> {
             Ok(Target::Url { url, check }) => {
                 if let Some((target, anchor)) = check {
                     let (line, column) = self.position(offset);
-                    self.anchor_checks.push(AnchorCheck { target, anchor, line, column });
+                    self.anchor_checks.push(AnchorCheck {
+                        target,
+                        anchor,
+                        line,
+                        column,
+                    });
                 }
                 url.into()
             }
@@ -422,7 +480,11 @@ impl<'a> Renderer<'a, '_> {
         let id = match &h.id {
             Some(id) => {
                 if !self.ids.insert(id.to_string()) {
-                    self.error(range.start, format!("the heading id `{id}` is used twice on this page"), "give each heading a different {#id}");
+                    self.error(
+                        range.start,
+                        format!("the heading id `{id}` is used twice on this page"),
+                        "give each heading a different {#id}",
+                    );
                 }
                 id.to_string()
             }
@@ -460,7 +522,12 @@ impl<'a> Renderer<'a, '_> {
             )
             .into(),
         ));
-        let entry = TocEntry { level: level as u8, id, title, children: Vec::new() };
+        let entry = TocEntry {
+            level: level as u8,
+            id,
+            title,
+            children: Vec::new(),
+        };
         match level {
             2 => self.toc.push(entry),
             3 => match self.toc.last_mut() {

@@ -6,16 +6,16 @@
 
 pub mod theme;
 
+use crate::content::front_matter::Date;
 use crate::content::{Child, PageId, SectionId};
 use crate::diagnostics::{BuildError, Diagnostic};
-use crate::content::front_matter::Date;
 use crate::markdown::TocEntry;
 use crate::output::Output;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use theme::{full_error, Theme};
+use theme::{Theme, full_error};
 
 /// The most pages of one section the sidebar lists around the current page.
 pub const SIDEBAR_WINDOW: usize = 50;
@@ -148,7 +148,10 @@ impl<'a> Renderer<'a> {
     }
 
     fn link(&self, page: PageId) -> LinkContext<'a> {
-        LinkContext { title: &self.site.content.pages[page].title, url: self.url(page) }
+        LinkContext {
+            title: &self.site.content.pages[page].title,
+            url: self.url(page),
+        }
     }
 
     fn description(&self, page: PageId) -> String {
@@ -166,7 +169,9 @@ impl<'a> Renderer<'a> {
     /// way down to the page, the sections' pages windowed so huge sections stay small.
     fn sidebar(&self, page: Option<PageId>) -> (Vec<SidebarItem<'a>>, Option<SidebarMore>) {
         let content = &self.site.content;
-        let open: Vec<SectionId> = page.map(|p| content.ancestry(content.pages[p].section)).unwrap_or_else(|| vec![0]);
+        let open: Vec<SectionId> = page
+            .map(|p| content.ancestry(content.pages[p].section))
+            .unwrap_or_else(|| vec![0]);
         let mut items = Vec::new();
         let mut more = None;
         let home = content.sections[0].index;
@@ -197,10 +202,21 @@ impl<'a> Renderer<'a> {
         // Window the pages of a long section around the current page; subsections always show.
         let (lo, hi) = if pages_total > SIDEBAR_WINDOW {
             let here = page
-                .and_then(|p| children.iter().filter(|c| matches!(c, Child::Page(_))).position(|c| *c == Child::Page(p)))
+                .and_then(|p| {
+                    children
+                        .iter()
+                        .filter(|c| matches!(c, Child::Page(_)))
+                        .position(|c| *c == Child::Page(p))
+                })
                 .unwrap_or(0);
-            let lo = here.saturating_sub(SIDEBAR_WINDOW / 2).min(pages_total - SIDEBAR_WINDOW);
-            *more = Some(SidebarMore { url: self.url(content.sections[s].index), count: pages_total, depth });
+            let lo = here
+                .saturating_sub(SIDEBAR_WINDOW / 2)
+                .min(pages_total - SIDEBAR_WINDOW);
+            *more = Some(SidebarMore {
+                url: self.url(content.sections[s].index),
+                count: pages_total,
+                depth,
+            });
             (lo, lo + SIDEBAR_WINDOW)
         } else {
             (0, pages_total)
@@ -262,14 +278,26 @@ impl<'a> Renderer<'a> {
         let mut groups: BTreeMap<String, Vec<GlossaryEntry<'a>>> = BTreeMap::new();
         for t in &self.site.glossary.terms {
             let first = t.title.chars().next().unwrap_or('#');
-            let letter = if first.is_alphabetic() { first.to_uppercase().collect() } else { "#".to_string() };
-            groups.entry(letter).or_default().push(GlossaryEntry { title: &t.title, url: self.url(t.page), summary: &t.summary });
+            let letter = if first.is_alphabetic() {
+                first.to_uppercase().collect()
+            } else {
+                "#".to_string()
+            };
+            groups.entry(letter).or_default().push(GlossaryEntry {
+                title: &t.title,
+                url: self.url(t.page),
+                summary: &t.summary,
+            });
         }
         groups
             .into_iter()
             .map(|(letter, mut terms)| {
                 terms.sort_by_key(|t| t.title.to_lowercase());
-                let anchor = if letter == "#" { "other".to_string() } else { crate::content::slugify(&letter) };
+                let anchor = if letter == "#" {
+                    "other".to_string()
+                } else {
+                    crate::content::slugify(&letter)
+                };
                 LetterGroup { letter, anchor, terms }
             })
             .collect()
@@ -286,8 +314,11 @@ impl<'a> Renderer<'a> {
         let prev = pos.checked_sub(1).map(|i| self.link(order[i]));
         let next = order.get(pos + 1).map(|&i| self.link(i));
         // Breadcrumbs: the index pages of the enclosing sections, not the page itself.
-        let mut breadcrumbs: Vec<LinkContext> =
-            content.ancestry(p.section).into_iter().map(|s| self.link(content.sections[s].index)).collect();
+        let mut breadcrumbs: Vec<LinkContext> = content
+            .ancestry(p.section)
+            .into_iter()
+            .map(|s| self.link(content.sections[s].index))
+            .collect();
         if p.is_index {
             breadcrumbs.pop();
         }
@@ -301,7 +332,11 @@ impl<'a> Renderer<'a> {
                         Child::Page(id) => id,
                         Child::Section(s) => content.sections[s].index,
                     };
-                    ChildContext { title: &content.pages[id].title, url: self.url(id), description: content.pages[id].front.description.as_deref().unwrap_or("") }
+                    ChildContext {
+                        title: &content.pages[id].title,
+                        url: self.url(id),
+                        description: content.pages[id].front.description.as_deref().unwrap_or(""),
+                    }
                 })
                 .collect()
         } else {
@@ -312,7 +347,11 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|u| {
                 let t = &site.glossary.terms[u.term];
-                TermTip { anchor: &t.anchor, title: &t.title, summary: &t.summary }
+                TermTip {
+                    anchor: &t.anchor,
+                    title: &t.title,
+                    summary: &t.summary,
+                }
             })
             .collect();
         let term = site.glossary.by_page.get(&page).map(|&t| {
@@ -320,14 +359,26 @@ impl<'a> Renderer<'a> {
             TermContext {
                 aliases: &term.aliases,
                 summary: &term.summary,
-                see_also: term.see_also.iter().map(|&s| self.link(site.glossary.terms[s].page)).collect(),
+                see_also: term
+                    .see_also
+                    .iter()
+                    .map(|&s| self.link(site.glossary.terms[s].page))
+                    .collect(),
                 backlinks: site.backlinks[t]
                     .iter()
-                    .map(|b| BacklinkContext { title: &content.pages[b.page].title, url: self.url(b.page), sentence: &b.sentence })
+                    .map(|b| BacklinkContext {
+                        title: &content.pages[b.page].title,
+                        url: self.url(b.page),
+                        sentence: &b.sentence,
+                    })
                     .collect(),
             }
         });
-        let glossary = if kind == "glossary" { self.glossary_index() } else { Vec::new() };
+        let glossary = if kind == "glossary" {
+            self.glossary_index()
+        } else {
+            Vec::new()
+        };
         let show_toc = p.front.toc.unwrap_or(true);
         PageContext {
             kind,
@@ -355,15 +406,25 @@ impl<'a> Renderer<'a> {
         let p = &self.site.content.pages[page];
         let (_, template) = self.kind_and_template(page);
         if !self.theme.tera.contains_template(template) {
-            return Err(Diagnostic::error(&p.file, 1, 1, format!("the template `{template}` does not exist in the theme"))
-                .with_hint("name a template of the theme (page.html, section.html…) or add it to the theme's templates/"));
+            return Err(Diagnostic::error(
+                &p.file,
+                1,
+                1,
+                format!("the template `{template}` does not exist in the theme"),
+            )
+            .with_hint("name a template of the theme (page.html, section.html…) or add it to the theme's templates/"));
         }
         let ctx = self.page_context(page);
         let mut context = tera::Context::new();
         context.insert("page", &ctx);
         let html = self.theme.tera.render(template, &context).map_err(|e| {
-            Diagnostic::error(&p.file, 0, 0, format!("rendering with template `{template}` failed: {}", full_error(&e)))
-                .with_hint("fix the template, or the front matter value it uses")
+            Diagnostic::error(
+                &p.file,
+                0,
+                0,
+                format!("rendering with template `{template}` failed: {}", full_error(&e)),
+            )
+            .with_hint("fix the template, or the front matter value it uses")
         })?;
         Ok((format!("{}index.html", p.path), html.into_bytes()))
     }
@@ -396,7 +457,14 @@ impl<'a> Renderer<'a> {
             .tera
             .render("404.html", &context)
             .map(String::into_bytes)
-            .map_err(|e| Diagnostic::error("404.html", 0, 0, format!("rendering the 404 page failed: {}", full_error(&e))))
+            .map_err(|e| {
+                Diagnostic::error(
+                    "404.html",
+                    0,
+                    0,
+                    format!("rendering the 404 page failed: {}", full_error(&e)),
+                )
+            })
     }
 }
 
@@ -404,7 +472,11 @@ impl<'a> Renderer<'a> {
 pub fn render_site(site: &Site) -> Result<Output, BuildError> {
     let theme = Theme::load(&site.root, &site.config.theme)?;
     let mut tera = theme.tera;
-    let base_url = if site.base.origin.is_empty() { site.base.path.clone() } else { site.base.absolute("") };
+    let base_url = if site.base.origin.is_empty() {
+        site.base.path.clone()
+    } else {
+        site.base.absolute("")
+    };
     let global = tera.global_context();
     global.insert(
         "site",
@@ -417,17 +489,30 @@ pub fn render_site(site: &Site) -> Result<Output, BuildError> {
             base_path: &site.base.path,
         },
     );
-    let asset_urls: BTreeMap<&str, String> = theme.assets.iter().map(|a| (a.name.as_str(), site.base.local(&a.path))).collect();
+    let asset_urls: BTreeMap<&str, String> = theme
+        .assets
+        .iter()
+        .map(|a| (a.name.as_str(), site.base.local(&a.path)))
+        .collect();
     global.insert("assets", &asset_urls);
-    let theme = Theme { tera, assets: theme.assets };
+    let theme = Theme {
+        tera,
+        assets: theme.assets,
+    };
 
     let mut order_pos = vec![0; site.content.pages.len()];
     for (i, &p) in site.content.reading_order.iter().enumerate() {
         order_pos[p] = i;
     }
-    let renderer = Renderer { site, theme: &theme, order_pos };
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
-        (0..site.content.pages.len()).into_par_iter().map(|p| renderer.render_page(p)).collect();
+    let renderer = Renderer {
+        site,
+        theme: &theme,
+        order_pos,
+    };
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.content.pages.len())
+        .into_par_iter()
+        .map(|p| renderer.render_page(p))
+        .collect();
     let mut output = Output::default();
     let mut errors = Vec::new();
     for r in results {

@@ -5,7 +5,7 @@
 //! into the binary, so `quire` works on a site without a `themes/` folder, and a
 //! site theme only needs the files it changes.
 
-use crate::diagnostics::{display_path, BuildError, Diagnostic};
+use crate::diagnostics::{BuildError, Diagnostic, display_path};
 use std::collections::BTreeMap;
 use std::path::Path;
 use tera::Tera;
@@ -17,10 +17,16 @@ pub const THEMES_DIR: &str = "themes";
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("page.html", include_str!("../../themes/default/templates/page.html")),
-    ("section.html", include_str!("../../themes/default/templates/section.html")),
+    (
+        "section.html",
+        include_str!("../../themes/default/templates/section.html"),
+    ),
     ("home.html", include_str!("../../themes/default/templates/home.html")),
     ("term.html", include_str!("../../themes/default/templates/term.html")),
-    ("glossary.html", include_str!("../../themes/default/templates/glossary.html")),
+    (
+        "glossary.html",
+        include_str!("../../themes/default/templates/glossary.html"),
+    ),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
 ];
 
@@ -29,6 +35,7 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../themes/default/static/style.css")),
     ("quire.js", include_bytes!("../../themes/default/static/quire.js")),
     ("favicon.svg", include_bytes!("../../themes/default/static/favicon.svg")),
+    ("search.js", include_bytes!("../../themes/default/static/search.js")),
 ];
 
 /// A theme file copied to the output under a name that changes with its content.
@@ -66,18 +73,31 @@ impl Theme {
         let dir = root.join(THEMES_DIR).join(name);
         if name != "default" && !dir.is_dir() {
             return Err(BuildError::single(
-                Diagnostic::error("quire.toml", 0, 0, format!("the theme `{name}` does not exist"))
-                    .with_hint(format!("create `{THEMES_DIR}/{name}/templates/`, or set theme = \"default\"")),
+                Diagnostic::error("quire.toml", 0, 0, format!("the theme `{name}` does not exist")).with_hint(format!(
+                    "create `{THEMES_DIR}/{name}/templates/`, or set theme = \"default\""
+                )),
             ));
         }
         let mut templates: BTreeMap<String, (String, String)> = DEFAULT_TEMPLATES
             .iter()
-            .map(|(n, t)| (n.to_string(), (t.to_string(), format!("<built-in theme>/templates/{n}"))))
+            .map(|(n, t)| {
+                (
+                    n.to_string(),
+                    (t.to_string(), format!("<built-in theme>/templates/{n}")),
+                )
+            })
             .collect();
-        let mut statics: BTreeMap<String, Vec<u8>> =
-            DEFAULT_STATIC.iter().map(|(n, b)| (n.to_string(), b.to_vec())).collect();
+        let mut statics: BTreeMap<String, Vec<u8>> = DEFAULT_STATIC
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect();
         let read_err = |p: &Path, e: std::io::Error| {
-            BuildError::single(Diagnostic::error(display_path(root, p), 0, 0, format!("cannot read theme file: {e}")))
+            BuildError::single(Diagnostic::error(
+                display_path(root, p),
+                0,
+                0,
+                format!("cannot read theme file: {e}"),
+            ))
         };
         for (sub, is_template) in [("templates", true), ("static", false)] {
             let base = dir.join(sub);
@@ -86,13 +106,23 @@ impl Theme {
             }
             for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
                 let entry = entry.map_err(|e| {
-                    BuildError::single(Diagnostic::error(display_path(root, &base), 0, 0, format!("cannot read the theme: {e}")))
+                    BuildError::single(Diagnostic::error(
+                        display_path(root, &base),
+                        0,
+                        0,
+                        format!("cannot read the theme: {e}"),
+                    ))
                 })?;
                 let file_name = entry.file_name().to_string_lossy();
                 if !entry.file_type().is_file() || crate::content::is_ignored_name(&file_name) {
                     continue;
                 }
-                let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+                let rel = entry
+                    .path()
+                    .strip_prefix(&base)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 if is_template {
                     let text = std::fs::read_to_string(entry.path()).map_err(|e| read_err(entry.path(), e))?;
                     templates.insert(rel, (text, display_path(root, entry.path()).display().to_string()));
@@ -104,21 +134,26 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str()))).map_err(|e| {
-            let text = e.to_string();
-            // Tera names the template in its report; map it back to the file.
-            let file = templates
-                .iter()
-                .find(|(n, _)| text.contains(n.as_str()))
-                .map_or_else(|| format!("{THEMES_DIR}/{name}/templates"), |(_, (_, f))| f.clone());
-            BuildError::single(
-                Diagnostic::error(file, 0, 0, format!("template error: {}", full_error(&e)))
-                    .with_hint("fix the template syntax; Tera's documentation lists tags and filters"),
-            )
-        })?;
+        tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
+            .map_err(|e| {
+                let text = e.to_string();
+                // Tera names the template in its report; map it back to the file.
+                let file = templates
+                    .iter()
+                    .find(|(n, _)| text.contains(n.as_str()))
+                    .map_or_else(|| format!("{THEMES_DIR}/{name}/templates"), |(_, (_, f))| f.clone());
+                BuildError::single(
+                    Diagnostic::error(file, 0, 0, format!("template error: {}", full_error(&e)))
+                        .with_hint("fix the template syntax; Tera's documentation lists tags and filters"),
+                )
+            })?;
         let assets = statics
             .into_iter()
-            .map(|(name, bytes)| ThemeAsset { path: hashed_path(&name, &bytes), name, bytes })
+            .map(|(name, bytes)| ThemeAsset {
+                path: hashed_path(&name, &bytes),
+                name,
+                bytes,
+            })
             .collect();
         Ok(Theme { tera, assets })
     }
