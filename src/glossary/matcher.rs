@@ -198,7 +198,7 @@ mod tests {
         assert_eq!(found(&m, "compute\u{2019}s role"), vec![("compute\u{2019}s", 1)]);
         assert_eq!(found(&m, "various large models."), vec![("large models", 2)]);
         assert_eq!(found(&m, "and A-shares are"), vec![("A-shares", 3)]);
-        assert!(found(&m, "computes'x").is_empty() || found(&m, "computes'x") == vec![("computes'", 1)]);
+        assert!(found(&m, "computesx").is_empty());
         assert!(found(&m, "computers").is_empty());
     }
 

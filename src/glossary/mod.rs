@@ -209,12 +209,19 @@ impl Glossary {
 /// The sentence of `text` that contains the byte range `start..end`, trimmed.
 pub fn sentence_around(text: &str, start: usize, end: usize) -> String {
     let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '。' | '！' | '？' | '\n');
+    // "U.S." or "e.g." end in a period that does not end a sentence.
+    let abbreviation = |i: usize| {
+        let word = text[..i].rsplit(char::is_whitespace).next().unwrap_or("");
+        word.contains('.') || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+    };
     let mut from = 0;
     for (i, c) in text[..start].char_indices().rev() {
         if is_stop(c) {
             let next = i + c.len_utf8();
             // "2.5" or "U.S." is not the end of a sentence: require a space (or CJK stop) after it.
-            let spaced = text[next..].starts_with(char::is_whitespace) || c as u32 > 0x3000 || c == '\n';
+            let spaced = (text[next..].starts_with(char::is_whitespace) && !(c == '.' && abbreviation(i)))
+                || c as u32 > 0x3000
+                || c == '\n';
             if spaced {
                 from = next;
                 break;
@@ -229,7 +236,8 @@ pub fn sentence_around(text: &str, start: usize, end: usize) -> String {
                 to = end + i;
                 break;
             }
-            if after >= text.len() || text[after..].starts_with(char::is_whitespace) || c as u32 > 0x3000 {
+            let spaced = after >= text.len() || text[after..].starts_with(char::is_whitespace);
+            if (spaced && !(c == '.' && abbreviation(end + i))) || c as u32 > 0x3000 {
                 to = after;
                 break;
             }

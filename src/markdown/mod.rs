@@ -109,6 +109,8 @@ struct Renderer<'a, 'e> {
     links: Vec<bool>,
     /// Depth of images: their alt text gets no links.
     images: usize,
+    /// Depth of `<a>` written as raw HTML: their text is a link already.
+    raw_links: usize,
     /// A wiki link just opened: its text is the use to record.
     wiki_term: Option<TermId>,
     /// Plain text of the current block, for the sentences of term uses.
@@ -148,6 +150,7 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         heading: None,
         links: Vec::new(),
         images: 0,
+        raw_links: 0,
         wiki_term: None,
         block_text: String::new(),
         pending: Vec::new(),
@@ -357,7 +360,7 @@ impl<'a> Renderer<'a, '_> {
                     && self.links.is_empty()
                     && self.images == 0
                     && !self.in_code
-                    && self.auto_link
+                    && self.raw_links == 0
                 {
                     self.link_terms(text);
                 } else {
@@ -369,6 +372,15 @@ impl<'a> Renderer<'a, '_> {
                     h.text.push_str(&code);
                 }
                 self.emit(Event::Code(code));
+            }
+            Event::InlineHtml(html) => {
+                let tag = html.trim_start().to_ascii_lowercase();
+                if tag.starts_with("<a ") || tag == "<a>" {
+                    self.raw_links += 1;
+                } else if tag.starts_with("</a") {
+                    self.raw_links = self.raw_links.saturating_sub(1);
+                }
+                self.emit(Event::InlineHtml(html));
             }
             other => {
                 if let Event::End(
@@ -415,11 +427,12 @@ impl<'a> Renderer<'a, '_> {
             }
             let base = self.block_text.len() - text.len();
             self.pending.push((hit.term, base + hit.start, base + hit.end));
-            let link = match self.env.policy {
-                LinkPolicy::All => true,
-                LinkPolicy::None => false,
-                LinkPolicy::First | LinkPolicy::FirstPerSection => !self.linked.contains(&hit.term),
-            };
+            let link = self.auto_link
+                && match self.env.policy {
+                    LinkPolicy::All => true,
+                    LinkPolicy::None => false,
+                    LinkPolicy::First | LinkPolicy::FirstPerSection => !self.linked.contains(&hit.term),
+                };
             if !link {
                 continue;
             }
