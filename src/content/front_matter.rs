@@ -209,7 +209,13 @@ fn parse_yaml(yaml: &str) -> Result<FrontMatter, (usize, usize, String)> {
                 .map_or((1, 0), |l| (l.line() as usize, l.column() as usize));
             // The crate's Display repeats the location and a snippet; keep only the first line.
             let text = e.to_string();
-            let message = text.lines().next().unwrap_or("invalid YAML").to_string();
+            let first = text.lines().next().unwrap_or("invalid YAML");
+            // It also prefixes "error: line N column M: ", which our own location replaces.
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            let message = match first.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+                Some((_, rest)) => rest.to_string(),
+                None => first.to_string(),
+            };
             (line.max(1), column, message)
         })
 }
