@@ -10,7 +10,11 @@ fn page(tree: &std::collections::BTreeMap<String, Vec<u8>>, path: &str) -> Strin
 #[test]
 fn every_internal_link_and_anchor_resolves_under_a_subpath_and_at_the_root() {
     for (base, origin, path) in [
-        ("https://example.github.io/quire/", "https://example.github.io", "/quire/"),
+        (
+            "https://example.github.io/quire/",
+            "https://example.github.io",
+            "/quire/",
+        ),
         ("https://docs.example.com/", "https://docs.example.com", "/"),
     ] {
         let root = fixture("basic");
@@ -18,9 +22,16 @@ fn every_internal_link_and_anchor_resolves_under_a_subpath_and_at_the_root() {
         build(&root, &out, &["--base-url", base]);
         let tree = read_tree(&out);
         let broken = broken_links(&tree, path, origin);
-        assert!(broken.is_empty(), "broken links with base {base}:\n{}", broken.join("\n"));
+        assert!(
+            broken.is_empty(),
+            "broken links with base {base}:\n{}",
+            broken.join("\n")
+        );
         let intro = page(&tree, "intro/index.html");
-        assert!(intro.contains(&format!("href=\"{path}guide/setup/#install\"")), "links carry the base path");
+        assert!(
+            intro.contains(&format!("href=\"{path}guide/setup/#install\"")),
+            "links carry the base path"
+        );
         assert!(intro.contains(&format!("<link rel=\"canonical\" href=\"{base}intro/\">")));
         for href in attr_values(&intro, "href") {
             assert!(
@@ -39,11 +50,24 @@ fn order_prev_next_and_sidebar_follow_weight_prefix_title() {
     let tree = read_tree(&out);
     let home = page(&tree, "index.html");
     let sidebar = &home[home.find("id=\"sidebar\"").unwrap()..home.find("</nav>").unwrap()];
-    let titles: Vec<&str> = ["Welcome", "Guide", "Alpha by prefix", "Glossary", "Introduction", "Zeta from heading"]
-        .into_iter()
+    let titles: Vec<&str> = [
+        "Welcome",
+        "Guide",
+        "Alpha by prefix",
+        "Glossary",
+        "Introduction",
+        "Zeta from heading",
+    ]
+    .into_iter()
+    .collect();
+    let positions: Vec<usize> = titles
+        .iter()
+        .map(|t| sidebar.find(&format!(">{t}<")).unwrap_or(usize::MAX))
         .collect();
-    let positions: Vec<usize> = titles.iter().map(|t| sidebar.find(&format!(">{t}<")).unwrap_or(usize::MAX)).collect();
-    assert!(positions.windows(2).all(|w| w[0] < w[1]), "sidebar order {titles:?}: {positions:?}\n{sidebar}");
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "sidebar order {titles:?}: {positions:?}\n{sidebar}"
+    );
     // Sections are collapsed unless current: the guide's page is not listed on the home page.
     assert!(!sidebar.contains(">Setup<"));
     let setup = page(&tree, "guide/setup/index.html");
@@ -68,14 +92,23 @@ fn headings_have_ids_permalinks_and_a_toc() {
     build(&root, &out, &[]);
     let intro = page(&read_tree(&out), "intro/index.html");
     assert!(intro.contains("<h2 id=\"getting-started\">"));
-    assert!(intro.contains("<h2 id=\"getting-started-1\">"), "duplicate heading text gets a unique id");
+    assert!(
+        intro.contains("<h2 id=\"getting-started-1\">"),
+        "duplicate heading text gets a unique id"
+    );
     assert!(intro.contains("<h3 id=\"custom-id\">"), "explicit {{#id}} wins");
     assert!(intro.contains("<a class=\"anchor\" href=\"#getting-started\""));
     let toc = &intro[intro.find("class=\"toc\"").unwrap()..];
     let toc = &toc[..toc.find("</nav>").unwrap()];
     assert!(toc.contains("href=\"#getting-started\"") && toc.contains("href=\"#custom-id\""));
     // Extensions: tables, footnotes, strikethrough, task lists, definition lists.
-    for needle in ["<table>", "footnote-definition", "<del>strike</del>", "type=\"checkbox\"", "<dl>"] {
+    for needle in [
+        "<table>",
+        "footnote-definition",
+        "<del>strike</del>",
+        "type=\"checkbox\"",
+        "<dl>",
+    ] {
         assert!(intro.contains(needle), "{needle}");
     }
 }
@@ -87,7 +120,11 @@ fn title_falls_back_to_the_first_heading() {
     build(&root, &out, &[]);
     let zeta = page(&read_tree(&out), "zeta/index.html");
     assert!(zeta.contains("<h1>Zeta from heading</h1>"));
-    assert_eq!(zeta.matches("Zeta from heading</h1>").count(), 1, "the heading used as title is not repeated");
+    assert_eq!(
+        zeta.matches("Zeta from heading</h1>").count(),
+        1,
+        "the heading used as title is not repeated"
+    );
 }
 
 #[test]
@@ -125,7 +162,10 @@ fn unchanged_files_are_not_rewritten_and_removed_pages_disappear() {
     let third = build(&root, &out, &[]);
     assert!(third.contains("1 removed"), "{third}");
     assert!(!out.join("zeta").exists());
-    assert!(out.join("mine.txt").exists(), "files Quire did not write are never deleted");
+    assert!(
+        out.join("mine.txt").exists(),
+        "files Quire did not write are never deleted"
+    );
 }
 
 #[test]
@@ -135,7 +175,13 @@ fn a_failed_build_leaves_the_previous_output_in_place() {
     build(&root, &out, &[]);
     let before = read_tree(&out);
     std::fs::write(root.join("site/zeta.md"), "# Zeta\n\n[broken](nowhere.md)\n").unwrap();
-    let result = quire(&["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    let result = quire(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(result.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&result.stderr);
     assert!(stderr.contains("site/zeta.md:3:1: error:"), "{stderr}");
@@ -150,7 +196,10 @@ fn static_files_theme_assets_and_colocated_files_are_copied() {
     let tree = read_tree(&out);
     assert_eq!(tree["robots-extra.txt"], b"robots-file\n");
     assert!(tree.contains_key("guide/logo.svg"));
-    let css: Vec<&String> = tree.keys().filter(|k| k.starts_with("assets/style.") && k.ends_with(".css")).collect();
+    let css: Vec<&String> = tree
+        .keys()
+        .filter(|k| k.starts_with("assets/style.") && k.ends_with(".css"))
+        .collect();
     assert_eq!(css.len(), 1, "one hashed stylesheet: {css:?}");
     assert!(page(&tree, "index.html").contains(&format!("/docs/{}", css[0])));
     assert!(tree.contains_key("404.html"));
@@ -166,7 +215,11 @@ fn glossary_terms_link_preview_and_backlinks() {
     assert!(intro.contains(
         "<a class=\"term\" href=\"/docs/glossary/compute/\" aria-describedby=\"term-compute\">Computing power</a>"
     ));
-    assert_eq!(intro.matches("href=\"/docs/glossary/compute/\"").count(), 1, "only the first use is linked");
+    assert_eq!(
+        intro.matches("href=\"/docs/glossary/compute/\"").count(),
+        1,
+        "only the first use is linked"
+    );
     assert!(intro.contains("role=\"tooltip\" id=\"term-compute\""));
     let cpo = page(&tree, "glossary/cpo/index.html");
     assert!(cpo.contains("<dfn>CPO</dfn>"));
@@ -175,9 +228,15 @@ fn glossary_terms_link_preview_and_backlinks() {
     let compute = page(&tree, "glossary/compute/index.html");
     let backlinks = &compute[compute.find("class=\"backlinks\"").unwrap()..];
     for p in ["/docs/", "/docs/intro/", "/docs/glossary/cpo/"] {
-        assert!(backlinks.contains(&format!("href=\"{p}\"")), "compute backlink from {p}");
+        assert!(
+            backlinks.contains(&format!("href=\"{p}\"")),
+            "compute backlink from {p}"
+        );
     }
-    assert!(backlinks.contains("Computing power matters; compute again."), "{backlinks}");
+    assert!(
+        backlinks.contains("Computing power matters; compute again."),
+        "{backlinks}"
+    );
     let index = page(&tree, "glossary/index.html");
     assert!(index.contains("class=\"az\""));
     assert!(index.find(">Compute<").unwrap() < index.find(">CPO<").unwrap());

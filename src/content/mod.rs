@@ -148,6 +148,11 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// Whether `slug` can be one URL segment.
+fn is_valid_slug(slug: &str) -> bool {
+    !(slug.is_empty() || slug.contains(['/', '\\', '?', '#', ' ']) || slug == "." || slug == "..")
+}
+
 /// Turns a file stem like `getting-started` into `Getting started`.
 fn humanize(stem: &str) -> String {
     let words = stem.replace(['-', '_'], " ");
@@ -392,13 +397,11 @@ fn assemble(
         } else {
             split_prefix(stem)
         };
-        if let Some(slug) = &l.front.slug {
-            if slug.is_empty() || slug.contains(['/', '\\', '?', '#', ' ']) || slug == "." || slug == ".." {
-                errors.push(
-                    Diagnostic::error(&l.file, 0, 0, format!("invalid slug `{slug}`"))
-                        .with_hint("a slug is one URL segment: letters, digits and dashes, no `/`"),
-                );
-            }
+        if let Some(slug) = l.front.slug.as_ref().filter(|s| !is_valid_slug(s)) {
+            errors.push(
+                Diagnostic::error(&l.file, 0, 0, format!("invalid slug `{slug}`"))
+                    .with_hint("a slug is one URL segment: letters, digits and dashes, no `/`"),
+            );
         }
         let path = if is_index {
             dir_path(dir)

@@ -10,7 +10,7 @@ use crate::config::GlossaryConfig;
 use crate::content::{Content, PageId};
 use crate::diagnostics::Diagnostic;
 use matcher::{Matcher, Pattern};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Index of a term in [`Glossary::terms`].
 pub type TermId = usize;
@@ -81,9 +81,10 @@ impl Glossary {
                 }
             }
         }
+        let is_term_page: HashSet<PageId> = term_pages.iter().copied().collect();
         for page in &content.pages {
             let f = &page.front;
-            let is_term = term_pages.contains(&page.id);
+            let is_term = is_term_page.contains(&page.id);
             if !is_term
                 && (!f.aliases.is_empty()
                     || f.summary.is_some()

@@ -51,7 +51,10 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// Runs the quire binary with `args`.
 pub fn quire(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_quire")).args(args).output().expect("run quire")
+    Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(args)
+        .output()
+        .expect("run quire")
 }
 
 /// Runs quire and panics with its output unless it succeeded.
@@ -68,7 +71,13 @@ pub fn quire_ok(args: &[&str]) -> String {
 
 /// Builds `root` into `out`, with extra arguments.
 pub fn build(root: &Path, out: &Path, extra: &[&str]) -> String {
-    let mut args = vec!["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()];
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     quire_ok(&args)
 }
@@ -105,26 +114,12 @@ pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
 pub fn url_to_file(url: &str, base_path: &str) -> Option<String> {
     let path = url.split(['#', '?']).next()?;
     let rel = path.strip_prefix(base_path)?;
-    let rel = percent_decode(rel);
-    Some(if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel })
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
+    let rel = quire::markdown::links::percent_decode(rel);
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel
+    })
 }
 
 /// Checks that every internal link, asset and anchor of every HTML page in `tree` resolves.
@@ -133,7 +128,12 @@ pub fn broken_links(tree: &BTreeMap<String, Vec<u8>>, base_path: &str, origin: &
     let ids: BTreeMap<&str, BTreeSet<String>> = tree
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| (p.as_str(), attr_values(&String::from_utf8_lossy(b), "id").into_iter().collect()))
+        .map(|(p, b)| {
+            (
+                p.as_str(),
+                attr_values(&String::from_utf8_lossy(b), "id").into_iter().collect(),
+            )
+        })
         .collect();
     let mut broken = Vec::new();
     for (page, bytes) in tree.iter().filter(|(p, _)| p.ends_with(".html")) {
@@ -149,7 +149,10 @@ pub fn broken_links(tree: &BTreeMap<String, Vec<u8>>, base_path: &str, origin: &
             let (target, fragment) = if let Some(frag) = local.strip_prefix('#') {
                 (Some(page.clone()), Some(frag.to_string()))
             } else {
-                (url_to_file(&local, base_path), local.split_once('#').map(|(_, f)| f.to_string()))
+                (
+                    url_to_file(&local, base_path),
+                    local.split_once('#').map(|(_, f)| f.to_string()),
+                )
             };
             let Some(target) = target else {
                 broken.push(format!("{page} -> {url} (outside the base path {base_path})"));
@@ -159,10 +162,10 @@ pub fn broken_links(tree: &BTreeMap<String, Vec<u8>>, base_path: &str, origin: &
                 broken.push(format!("{page} -> {url} (no file {target})"));
                 continue;
             }
-            if let Some(frag) = fragment.filter(|f| !f.is_empty()) {
-                if !ids.get(target.as_str()).is_some_and(|s| s.contains(&frag)) {
-                    broken.push(format!("{page} -> {url} (no id #{frag} in {target})"));
-                }
+            if let Some(frag) = fragment.filter(|f| !f.is_empty())
+                && !ids.get(target.as_str()).is_some_and(|s| s.contains(&frag))
+            {
+                broken.push(format!("{page} -> {url} (no id #{frag} in {target})"));
             }
         }
     }
@@ -181,5 +184,9 @@ pub fn visible_text(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+    out.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
