@@ -49,9 +49,21 @@ fn generate(root: &Path, sections: usize, per_section: usize, hugo: bool) {
     let _ = std::fs::remove_dir_all(root);
     let site = root.join("site");
     std::fs::create_dir_all(site.join("glossary")).unwrap();
-    std::fs::write(root.join("quire.toml"), "title = \"Generated\"\nbase_url = \"https://example.com/\"\n").unwrap();
-    std::fs::write(site.join("_index.md"), "---\ntitle: Generated site\n---\nA generated site for benchmarks.\n").unwrap();
-    std::fs::write(site.join("glossary/_index.md"), "---\ntitle: Glossary\nweight: 1000\n---\nTerms.\n").unwrap();
+    std::fs::write(
+        root.join("quire.toml"),
+        "title = \"Generated\"\nbase_url = \"https://example.com/\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("_index.md"),
+        "---\ntitle: Generated site\n---\nA generated site for benchmarks.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("glossary/_index.md"),
+        "---\ntitle: Glossary\nweight: 1000\n---\nTerms.\n",
+    )
+    .unwrap();
     for w in &WORDS[..20] {
         std::fs::write(
             site.join(format!("glossary/{w}.md")),
@@ -63,17 +75,32 @@ fn generate(root: &Path, sections: usize, per_section: usize, hugo: bool) {
     for s in 0..sections {
         let dir = site.join(format!("{s:03}-section-{s}"));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("_index.md"), format!("---\ntitle: Section {s}\nweight: {s}\n---\nSection {s}.\n")).unwrap();
+        std::fs::write(
+            dir.join("_index.md"),
+            format!("---\ntitle: Section {s}\nweight: {s}\n---\nSection {s}.\n"),
+        )
+        .unwrap();
         for p in 0..per_section {
             let mut text = format!("---\ntitle: Page {s}.{p}\nweight: {p}\n---\n");
             for h in 0..3 {
                 let _ = writeln!(text, "## Heading {h}\n");
                 for _ in 0..3 {
-                    let _ = writeln!(text, "{} {} {}\n", words.sentence(12), words.sentence(10), words.sentence(11));
+                    let _ = writeln!(
+                        text,
+                        "{} {} {}\n",
+                        words.sentence(12),
+                        words.sentence(10),
+                        words.sentence(11)
+                    );
                 }
             }
             if p > 0 {
-                let _ = writeln!(text, "See the [previous page]({:03}-page-{}.md#heading-1).", p - 1, p - 1);
+                let _ = writeln!(
+                    text,
+                    "See the [previous page]({:03}-page-{}.md#heading-1).",
+                    p - 1,
+                    p - 1
+                );
             }
             std::fs::write(dir.join(format!("{p:03}-page-{p}.md")), text).unwrap();
         }
@@ -90,7 +117,11 @@ fn generate(root: &Path, sections: usize, per_section: usize, hugo: bool) {
 {{ with .PrevInSection }}<a href="{{ .RelPermalink }}">prev</a>{{ end }}{{ with .NextInSection }}<a href="{{ .RelPermalink }}">next</a>{{ end }}
 </body></html>"#;
         std::fs::write(h.join("layouts/_default/single.html"), single).unwrap();
-        std::fs::write(h.join("layouts/_default/list.html"), single.replace(".CurrentSection.Pages", ".Pages")).unwrap();
+        std::fs::write(
+            h.join("layouts/_default/list.html"),
+            single.replace(".CurrentSection.Pages", ".Pages"),
+        )
+        .unwrap();
         // Hugo reads the same Markdown; Quire's relative `.md` links become Hugo's plain links.
         copy_markdown(&site, &h.join("content"));
     }
@@ -122,7 +153,10 @@ fn quire_bin() -> PathBuf {
     let dir = exe.parent().unwrap().parent().unwrap();
     let bin = dir.join("quire");
     if !bin.exists() {
-        let status = Command::new("cargo").args(["build", "--release", "--bin", "quire"]).status().unwrap();
+        let status = Command::new("cargo")
+            .args(["build", "--release", "--bin", "quire"])
+            .status()
+            .unwrap();
         assert!(status.success());
     }
     bin
@@ -145,48 +179,78 @@ fn run_measured(cmd: &mut Command) -> (Duration, Option<f64>) {
     let elapsed = start.elapsed();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let rss = has_time
-        .then(|| String::from_utf8_lossy(&output.stderr).lines().last().and_then(|l| l.trim().parse::<f64>().ok()))
+        .then(|| {
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse::<f64>().ok())
+        })
         .flatten()
         .map(|kib| kib / 1024.0);
     (elapsed, rss)
 }
 
 fn main() {
-    let pages: usize = std::env::var("QUIRE_BENCH_PAGES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let pages: usize = std::env::var("QUIRE_BENCH_PAGES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let sections = (pages / 100).max(1);
     let per = pages / sections;
     let root = std::env::temp_dir().join(format!("quire-bench-build-{pages}"));
-    let hugo = Command::new("hugo").arg("version").output().is_ok_and(|o| o.status.success());
+    let hugo = Command::new("hugo")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     let (_, generated) = time(|| generate(&root, sections, per, hugo));
-    println!("generated {} pages in {sections} sections in {generated:.1?} at {}", sections * per, root.display());
+    println!(
+        "generated {} pages in {sections} sections in {generated:.1?} at {}",
+        sections * per,
+        root.display()
+    );
 
     // In-process, stage by stage, to see where time goes.
     let options = quire::site::SiteOptions::default();
     let (site, load) = time(|| quire::Site::load(&root, &options).expect("generated site builds"));
     let (output, render) = time(|| quire::build::render_output(&site).expect("renders"));
-    println!("in-process: load+markdown {load:.1?}, templates {render:.1?}, {} files", output.files.len());
+    println!(
+        "in-process: load+markdown {load:.1?}, templates {render:.1?}, {} files",
+        output.files.len()
+    );
 
     let bin = quire_bin();
     let out = root.join("public");
     let _ = std::fs::remove_dir_all(&out);
     let build = |out: &Path| {
         let mut c = Command::new(&bin);
-        c.args(["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+        c.args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ]);
         c
     };
     let (cold, rss) = run_measured(&mut build(&out));
     let (warm, _) = run_measured(&mut build(&out));
     let mb = |r: Option<f64>| r.map_or(String::new(), |r| format!(", peak RSS {r:.0} MiB"));
-    println!("quire build: cold {cold:.2?}{}, again with nothing changed {warm:.2?}", mb(rss));
+    println!(
+        "quire build: cold {cold:.2?}{}, again with nothing changed {warm:.2?}",
+        mb(rss)
+    );
 
     if hugo {
         let hdir = root.join("hugo");
         let hout = root.join("hugo-public");
         let _ = std::fs::remove_dir_all(&hout);
         let mut c = Command::new("hugo");
-        c.current_dir(&hdir).args(["--quiet", "--destination", hout.to_str().unwrap()]);
+        c.current_dir(&hdir)
+            .args(["--quiet", "--destination", hout.to_str().unwrap()]);
         let (t, rss) = run_measured(&mut c);
-        let version = String::from_utf8_lossy(&Command::new("hugo").arg("version").output().unwrap().stdout).trim().to_string();
+        let version = String::from_utf8_lossy(&Command::new("hugo").arg("version").output().unwrap().stdout)
+            .trim()
+            .to_string();
         println!("hugo ({version}): cold {t:.2?}{}", mb(rss));
     } else {
         println!("hugo: not installed (apt-get install hugo) — skipped");

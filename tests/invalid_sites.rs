@@ -7,9 +7,17 @@ use common::*;
 #[test]
 fn every_invalid_site_fails_with_its_error() {
     let dir = repo().join("tests/invalid");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     cases.sort();
-    assert!(cases.len() >= 10, "expected the invalid fixtures, found {}", cases.len());
+    assert!(
+        cases.len() >= 10,
+        "expected the invalid fixtures, found {}",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
@@ -26,9 +34,14 @@ fn every_invalid_site_fails_with_its_error() {
             let result = quire(&args);
             let stderr = String::from_utf8_lossy(&result.stderr);
             if result.status.code() != Some(1) {
-                failures.push(format!("{name} ({command}): exit {:?}, want 1\n{stderr}", result.status.code()));
+                failures.push(format!(
+                    "{name} ({command}): exit {:?}, want 1\n{stderr}",
+                    result.status.code()
+                ));
             } else if !stderr.contains(expected) {
-                failures.push(format!("{name} ({command}): stderr lacks\n  {expected}\ngot:\n{stderr}"));
+                failures.push(format!(
+                    "{name} ({command}): stderr lacks\n  {expected}\ngot:\n{stderr}"
+                ));
             } else if !stderr.contains("hint:") {
                 failures.push(format!("{name} ({command}): no hint in\n{stderr}"));
             }
