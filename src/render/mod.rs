@@ -40,7 +40,8 @@ struct LinkContext<'a> {
     url: String,
 }
 
-/// An entry of the sidebar.
+/// An entry of the sidebar. Which entry is the current page is decided in the template
+/// (`item.url == page.url`), so one sidebar serves every page of a section.
 #[derive(Serialize)]
 struct SidebarItem<'a> {
     title: &'a str,
@@ -48,7 +49,13 @@ struct SidebarItem<'a> {
     depth: usize,
     section: bool,
     open: bool,
-    current: bool,
+}
+
+/// The sidebar shared by the pages of one section (and one window of a long section).
+#[derive(Serialize)]
+struct Sidebar<'a> {
+    items: Vec<SidebarItem<'a>>,
+    more: Option<SidebarMore>,
 }
 
 /// "All N pages…" when a section is too long to list in full.
@@ -117,8 +124,6 @@ struct PageContext<'a> {
     breadcrumbs: Vec<LinkContext<'a>>,
     prev: Option<LinkContext<'a>>,
     next: Option<LinkContext<'a>>,
-    sidebar: Vec<SidebarItem<'a>>,
-    sidebar_more: Option<SidebarMore>,
     children: Vec<ChildContext<'a>>,
     terms: Vec<TermTip<'a>>,
     term: Option<TermContext<'a>>,
@@ -140,6 +145,8 @@ struct Renderer<'a> {
     theme: &'a Theme,
     /// Position of each page in the reading order.
     order_pos: Vec<usize>,
+    /// Sidebars already built, by (section, window), as Tera values that pages share.
+    sidebars: std::sync::Mutex<std::collections::HashMap<(SectionId, usize), tera::Value>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -165,13 +172,45 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// The sidebar for `page`: the root's entries, and the entries of each section on the
-    /// way down to the page, the sections' pages windowed so huge sections stay small.
-    fn sidebar(&self, page: Option<PageId>) -> (Vec<SidebarItem<'a>>, Option<SidebarMore>) {
+    /// Which window of its section's pages the sidebar of `page` shows (0 for short sections).
+    fn window_of(&self, page: Option<PageId>) -> (SectionId, usize) {
         let content = &self.site.content;
-        let open: Vec<SectionId> = page
-            .map(|p| content.ancestry(content.pages[p].section))
-            .unwrap_or_else(|| vec![0]);
+        let Some(p) = page else { return (0, 0) };
+        let section = content.pages[p].section;
+        let pages = content.sections[section]
+            .children
+            .iter()
+            .filter(|c| matches!(c, Child::Page(_)));
+        let position = pages.clone().position(|c| *c == Child::Page(p)).unwrap_or(0);
+        (
+            section,
+            if pages.count() > SIDEBAR_WINDOW {
+                position / SIDEBAR_WINDOW
+            } else {
+                0
+            },
+        )
+    }
+
+    /// The sidebar for `page` as a shared Tera value, built once per (section, window).
+    fn sidebar_value(&self, page: Option<PageId>) -> tera::Value {
+        let key = self.window_of(page);
+        let cached = self.sidebars.lock().ok().and_then(|m| m.get(&key).cloned());
+        if let Some(v) = cached {
+            return v;
+        }
+        let value = tera::Value::from_serializable(&self.sidebar(key.0, key.1));
+        if let Ok(mut m) = self.sidebars.lock() {
+            m.insert(key, value.clone());
+        }
+        value
+    }
+
+    /// The root's entries, and the entries of each section down to `section`; a long
+    /// section shows one window of `SIDEBAR_WINDOW` pages and a link to all of them.
+    fn sidebar(&self, section: SectionId, window: usize) -> Sidebar<'a> {
+        let content = &self.site.content;
+        let open = content.ancestry(section);
         let mut items = Vec::new();
         let mut more = None;
         let home = content.sections[0].index;
@@ -181,10 +220,9 @@ impl<'a> Renderer<'a> {
             depth: 0,
             section: true,
             open: true,
-            current: page == Some(home),
         });
-        self.sidebar_section(0, 1, &open, page, &mut items, &mut more);
-        (items, more)
+        self.sidebar_section(0, 1, &open, (section, window), &mut items, &mut more);
+        Sidebar { items, more }
     }
 
     fn sidebar_section(
@@ -192,32 +230,21 @@ impl<'a> Renderer<'a> {
         s: SectionId,
         depth: usize,
         open: &[SectionId],
-        page: Option<PageId>,
+        window: (SectionId, usize),
         items: &mut Vec<SidebarItem<'a>>,
         more: &mut Option<SidebarMore>,
     ) {
         let content = &self.site.content;
         let children = &content.sections[s].children;
         let pages_total = children.iter().filter(|c| matches!(c, Child::Page(_))).count();
-        // Window the pages of a long section around the current page; subsections always show.
         let (lo, hi) = if pages_total > SIDEBAR_WINDOW {
-            let here = page
-                .and_then(|p| {
-                    children
-                        .iter()
-                        .filter(|c| matches!(c, Child::Page(_)))
-                        .position(|c| *c == Child::Page(p))
-                })
-                .unwrap_or(0);
-            let lo = here
-                .saturating_sub(SIDEBAR_WINDOW / 2)
-                .min(pages_total - SIDEBAR_WINDOW);
+            let w = if window.0 == s { window.1 } else { 0 };
             *more = Some(SidebarMore {
                 url: self.url(content.sections[s].index),
                 count: pages_total,
                 depth,
             });
-            (lo, lo + SIDEBAR_WINDOW)
+            (w * SIDEBAR_WINDOW, (w + 1) * SIDEBAR_WINDOW)
         } else {
             (0, pages_total)
         };
@@ -232,7 +259,6 @@ impl<'a> Renderer<'a> {
                             depth,
                             section: false,
                             open: false,
-                            current: page == Some(p),
                         });
                     }
                     page_no += 1;
@@ -246,10 +272,9 @@ impl<'a> Renderer<'a> {
                         depth,
                         section: true,
                         open: is_open,
-                        current: page == Some(index),
                     });
                     if is_open {
-                        self.sidebar_section(sub, depth + 1, open, page, items, more);
+                        self.sidebar_section(sub, depth + 1, open, window, items, more);
                     }
                 }
             }
@@ -322,7 +347,6 @@ impl<'a> Renderer<'a> {
         if p.is_index {
             breadcrumbs.pop();
         }
-        let (sidebar, sidebar_more) = self.sidebar(Some(page));
         let children = if p.is_index {
             content.sections[p.section]
                 .children
@@ -393,8 +417,6 @@ impl<'a> Renderer<'a> {
             breadcrumbs,
             prev,
             next,
-            sidebar,
-            sidebar_more,
             children,
             terms,
             term,
@@ -416,7 +438,7 @@ impl<'a> Renderer<'a> {
         }
         let ctx = self.page_context(page);
         let mut context = tera::Context::new();
-        context.insert("page", &ctx);
+        context.insert_value("page", self.with_sidebar(&ctx, Some(page)));
         let html = self.theme.tera.render(template, &context).map_err(|e| {
             Diagnostic::error(
                 &p.file,
@@ -429,8 +451,14 @@ impl<'a> Renderer<'a> {
         Ok((format!("{}index.html", p.path), html.into_bytes()))
     }
 
+    /// The page context as a Tera map with the shared sidebar value added as `page.sidebar`.
+    fn with_sidebar(&self, ctx: &PageContext, page: Option<PageId>) -> tera::Value {
+        let mut map = tera::Value::from_serializable(ctx).into_map().unwrap_or_default();
+        map.insert("sidebar".into(), self.sidebar_value(page));
+        tera::Value::from(map)
+    }
+
     fn render_404(&self) -> Result<Vec<u8>, Diagnostic> {
-        let (sidebar, sidebar_more) = self.sidebar(None);
         let ctx = PageContext {
             kind: "404",
             title: "Page not found",
@@ -444,15 +472,13 @@ impl<'a> Renderer<'a> {
             breadcrumbs: Vec::new(),
             prev: None,
             next: None,
-            sidebar,
-            sidebar_more,
             children: Vec::new(),
             terms: Vec::new(),
             term: None,
             glossary: Vec::new(),
         };
         let mut context = tera::Context::new();
-        context.insert("page", &ctx);
+        context.insert_value("page", self.with_sidebar(&ctx, None));
         self.theme
             .tera
             .render("404.html", &context)
@@ -508,6 +534,7 @@ pub fn render_site(site: &Site) -> Result<Output, BuildError> {
         site,
         theme: &theme,
         order_pos,
+        sidebars: Default::default(),
     };
     let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.content.pages.len())
         .into_par_iter()
