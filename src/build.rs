@@ -85,7 +85,12 @@ impl BuildReport {
 
 /// Renders a loaded site and gathers every file of its output, in memory.
 pub fn render_output(site: &Site) -> Result<Output, BuildError> {
-    let mut output = render::render_site(site)?;
+    render_output_with(site, &render::Templates::new(site)?)
+}
+
+/// [`render_output`] with templates already compiled (the dev server keeps them between rebuilds).
+pub fn render_output_with(site: &Site, templates: &render::Templates) -> Result<Output, BuildError> {
+    let mut output = render::render_site_with(site, templates)?;
     for asset in &site.content.assets {
         output.copy(asset.path.clone(), asset.disk.clone());
     }

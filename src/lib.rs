@@ -13,6 +13,8 @@ pub mod glossary;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod site;
 
 pub use build::{BuildOptions, BuildReport, build, check};

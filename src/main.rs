@@ -31,6 +31,57 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Serve the site with live reload, rebuilding as sources change.
+    Serve {
+        /// The site folder, holding quire.toml.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on; anything but loopback is reachable from the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port; 0 picks a free one.
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a site, a page or a glossary term from a skeleton.
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// A working site skeleton in DIR (config, home page, a section, a glossary term).
+    Site {
+        /// The folder to create the site in.
+        dir: PathBuf,
+    },
+    /// The next numbered page of a section, weighted after the last.
+    Page {
+        /// The page's title.
+        title: String,
+        /// The section's folder under site/ (default: the top level).
+        #[arg(long = "in", value_name = "SECTION")]
+        section: Option<String>,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+    /// A glossary term skeleton under site/glossary/.
+    Term {
+        /// The term.
+        name: String,
+        /// The site folder.
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -110,6 +161,32 @@ fn main() -> ExitCode {
             print_warnings(&r);
             println!("{}", summary("checked", &r));
         }),
+        Command::Serve {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+        } => quire::serve::serve(&quire::serve::ServeOptions {
+            root: root.clone(),
+            bind: *bind,
+            port: *port,
+            open: *open,
+            drafts: *drafts,
+        }),
+        Command::New { what } => match what {
+            NewCommand::Site { dir } => quire::scaffold::new_site(dir).map(|files| {
+                for f in files {
+                    println!("{}", f.display());
+                }
+            }),
+            NewCommand::Page { title, section, root } => {
+                quire::scaffold::new_page(root, title, section.as_deref()).map(|p| println!("{}", p.display()))
+            }
+            NewCommand::Term { name, root } => {
+                quire::scaffold::new_term(root, name).map(|p| println!("{}", p.display()))
+            }
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -16,8 +16,9 @@ pub const MANIFEST: &str = ".quire-manifest";
 /// The content of one output file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileSource {
-    /// Rendered bytes.
-    Bytes(Vec<u8>),
+    /// Rendered bytes, shared so that an output can be cloned cheaply (the dev server
+    /// patches a copy of the last output after an incremental rebuild).
+    Bytes(std::sync::Arc<Vec<u8>>),
     /// A file on disk copied as it is (static files, images).
     Copy(PathBuf),
 }
@@ -43,7 +44,7 @@ pub struct WriteStats {
 impl Output {
     /// Adds rendered bytes at `path`.
     pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
-        self.files.insert(path, FileSource::Bytes(bytes));
+        self.files.insert(path, FileSource::Bytes(std::sync::Arc::new(bytes)));
     }
 
     /// Adds a file to copy at `path`.
@@ -54,7 +55,7 @@ impl Output {
     /// Reads the bytes of one file (copied files are read from disk).
     pub fn read(&self, path: &str) -> Option<std::io::Result<Vec<u8>>> {
         self.files.get(path).map(|f| match f {
-            FileSource::Bytes(b) => Ok(b.clone()),
+            FileSource::Bytes(b) => Ok(b.to_vec()),
             FileSource::Copy(p) => std::fs::read(p),
         })
     }

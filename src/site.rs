@@ -91,6 +91,110 @@ impl Site {
     }
 }
 
+impl Site {
+    /// Takes in edits to the bodies of existing pages without reloading the site. Returns the
+    /// pages whose output changed (the edited pages and the glossary terms whose backlinks
+    /// changed), or `None` when the edit reaches further (front matter, title, a glossary term,
+    /// a new or deleted file) and only a full rebuild is correct. On error the site is unchanged.
+    pub fn update_pages(&mut self, changed: &[PathBuf]) -> Result<Option<Vec<PageId>>, BuildError> {
+        if self.config.glossary.link == LinkPolicy::FirstPerSection {
+            return Ok(None);
+        }
+        let content_dir = self.root.join(crate::content::CONTENT_DIR);
+        let mut edits = Vec::new();
+        for path in changed {
+            let Some(source) = path.strip_prefix(&content_dir).ok().and_then(|p| p.to_str()) else {
+                return Ok(None);
+            };
+            let source = source.replace('\\', "/");
+            let Some(&id) = self.content.by_source.get(&source) else {
+                return Ok(None);
+            };
+            if self.glossary.by_page.contains_key(&id) {
+                return Ok(None);
+            }
+            let Ok(text) = std::fs::read_to_string(path) else {
+                return Ok(None);
+            };
+            let page = &self.content.pages[id];
+            let split = crate::content::front_matter::split(&text, &page.file).map_err(BuildError::single)?;
+            if split.front != page.front {
+                return Ok(None);
+            }
+            let h1 = if split.front.title.is_none() {
+                crate::content::first_h1(&text, split.body_start)
+            } else {
+                None
+            };
+            if page.front.title.is_none()
+                && h1.as_ref().map(|(t, _)| t) != page.title_heading.as_ref().map(|_| &page.title)
+            {
+                return Ok(None);
+            }
+            edits.push((id, text, split.body_start, h1.map(|(_, r)| r)));
+        }
+        // Apply, render, and check; undo everything if the new text has errors.
+        let mut undo = Vec::new();
+        for (id, text, body_start, heading) in edits {
+            let page = &mut self.content.pages[id];
+            undo.push((
+                id,
+                std::mem::replace(&mut page.text, text),
+                page.body_start,
+                page.title_heading.clone(),
+            ));
+            page.body_start = body_start;
+            page.title_heading = heading;
+        }
+        let env = Env {
+            content: &self.content,
+            base: &self.base,
+            glossary: &self.glossary,
+            policy: self.config.glossary.link,
+        };
+        let ids: Vec<PageId> = undo.iter().map(|u| u.0).collect();
+        let fresh: Vec<Rendered> = ids
+            .par_iter()
+            .map(|&p| markdown::render(&env, &self.content.pages[p], &mut HashSet::new()))
+            .collect();
+        let mut old_bodies = Vec::new();
+        for (&p, body) in ids.iter().zip(fresh) {
+            old_bodies.push(std::mem::replace(&mut self.bodies[p], body));
+        }
+        let mut errors: Vec<Diagnostic> = ids.iter().flat_map(|&p| self.bodies[p].errors.clone()).collect();
+        errors.extend(check_anchors(&self.content, &self.bodies));
+        if !errors.is_empty() {
+            for ((id, text, body_start, heading), body) in undo.into_iter().zip(old_bodies) {
+                let page = &mut self.content.pages[id];
+                page.text = text;
+                page.body_start = body_start;
+                page.title_heading = heading;
+                self.bodies[id] = body;
+            }
+            return Err(BuildError::new(errors));
+        }
+        let backlinks = collect_backlinks(&self.content, &self.glossary, &self.bodies);
+        let mut pages = ids;
+        for (term, (new, old)) in backlinks.iter().zip(&self.backlinks).enumerate() {
+            if new != old {
+                pages.push(self.glossary.terms[term].page);
+            }
+        }
+        // A term that became used or unused changes the warnings too.
+        let used_changed = backlinks
+            .iter()
+            .zip(&self.backlinks)
+            .any(|(n, o)| n.is_empty() != o.is_empty());
+        self.backlinks = backlinks;
+        if used_changed {
+            return Ok(None);
+        }
+        pages.sort_unstable();
+        pages.dedup();
+        Ok(Some(pages))
+    }
+}
+
 /// Renders every page's Markdown in parallel. With `first-per-section`, the pages of one
 /// section share which terms are already linked, so a section is rendered in reading order.
 fn render_bodies(content: &Content, base: &BaseUrl, glossary: &Glossary, policy: LinkPolicy) -> Vec<Rendered> {

@@ -174,7 +174,7 @@ struct Loaded {
 }
 
 /// Finds the first `# heading` of the body, its text and its byte range.
-fn first_h1(text: &str, body_start: usize) -> Option<(String, Range<usize>)> {
+pub fn first_h1(text: &str, body_start: usize) -> Option<(String, Range<usize>)> {
     let body = &text[body_start..];
     // Cheap pre-check: no line starting with '#' or followed by '===' means no h1.
     if !body

@@ -494,71 +494,109 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Renders every page, the 404 page and the assets of `site` into an in-memory [`Output`].
-pub fn render_site(site: &Site) -> Result<Output, BuildError> {
-    let theme = Theme::load(&site.root, &site.config.theme)?;
-    let mut tera = theme.tera;
-    let base_url = if site.base.origin.is_empty() {
-        site.base.path.clone()
-    } else {
-        site.base.absolute("")
-    };
-    let global = tera.global_context();
-    global.insert(
-        "site",
-        &SiteContext {
-            title: &site.config.title,
-            description: &site.config.description,
-            author: &site.config.author,
-            language: &site.config.language,
-            base_url,
-            base_path: &site.base.path,
-        },
-    );
-    let asset_urls: BTreeMap<&str, String> = theme
-        .assets
-        .iter()
-        .map(|a| (a.name.as_str(), site.base.local(&a.path)))
-        .collect();
-    global.insert("assets", &asset_urls);
-    let theme = Theme {
-        tera,
-        assets: theme.assets,
-    };
+/// The compiled theme with the site-wide values already in Tera's global context.
+/// Built once per full build; the dev server keeps it to re-render single pages.
+pub struct Templates {
+    theme: Theme,
+}
 
-    let mut order_pos = vec![0; site.content.pages.len()];
-    for (i, &p) in site.content.reading_order.iter().enumerate() {
-        order_pos[p] = i;
+impl Templates {
+    /// Loads and compiles the site's theme and fills in the values every page shares.
+    pub fn new(site: &Site) -> Result<Templates, BuildError> {
+        let Theme { mut tera, assets } = Theme::load(&site.root, &site.config.theme)?;
+        let base_url = if site.base.origin.is_empty() {
+            site.base.path.clone()
+        } else {
+            site.base.absolute("")
+        };
+        let global = tera.global_context();
+        global.insert(
+            "site",
+            &SiteContext {
+                title: &site.config.title,
+                description: &site.config.description,
+                author: &site.config.author,
+                language: &site.config.language,
+                base_url,
+                base_path: &site.base.path,
+            },
+        );
+        let asset_urls: BTreeMap<&str, String> = assets
+            .iter()
+            .map(|a| (a.name.as_str(), site.base.local(&a.path)))
+            .collect();
+        global.insert("assets", &asset_urls);
+        Ok(Templates {
+            theme: Theme { tera, assets },
+        })
     }
-    let renderer = Renderer {
-        site,
-        theme: &theme,
-        order_pos,
-        sidebars: Default::default(),
-    };
-    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> = (0..site.content.pages.len())
-        .into_par_iter()
-        .map(|p| renderer.render_page(p))
-        .collect();
-    let mut output = Output::default();
+
+    fn renderer<'a>(&'a self, site: &'a Site) -> Renderer<'a> {
+        let mut order_pos = vec![0; site.content.pages.len()];
+        for (i, &p) in site.content.reading_order.iter().enumerate() {
+            order_pos[p] = i;
+        }
+        Renderer {
+            site,
+            theme: &self.theme,
+            order_pos,
+            sidebars: Default::default(),
+        }
+    }
+}
+
+/// Renders the given pages through the templates: (output path, bytes) for each.
+pub fn render_pages(
+    site: &Site,
+    templates: &Templates,
+    pages: &[PageId],
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let renderer = templates.renderer(site);
+    let results: Vec<Result<(String, Vec<u8>), Diagnostic>> =
+        pages.par_iter().map(|&p| renderer.render_page(p)).collect();
+    let mut rendered = Vec::with_capacity(pages.len());
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok((path, bytes)) => output.insert(path, bytes),
+            Ok(file) => rendered.push(file),
             Err(d) => errors.push(d),
         }
     }
-    match renderer.render_404() {
-        Ok(bytes) => output.insert("404.html".to_string(), bytes),
-        Err(d) => errors.push(d),
+    if errors.is_empty() {
+        Ok(rendered)
+    } else {
+        Err(BuildError::new(errors))
     }
-    if !errors.is_empty() {
-        return Err(BuildError::new(errors));
+}
+
+/// Renders every page, the 404 page and the theme's assets into an in-memory [`Output`].
+pub fn render_site_with(site: &Site, templates: &Templates) -> Result<Output, BuildError> {
+    let all: Vec<PageId> = (0..site.content.pages.len()).collect();
+    let pages = render_pages(site, templates, &all);
+    let not_found = templates.renderer(site).render_404();
+    let (pages, not_found) = match (pages, not_found) {
+        (Ok(p), Ok(n)) => (p, n),
+        (Err(mut e), Err(d)) => {
+            e.diagnostics.push(d);
+            return Err(e);
+        }
+        (Err(e), _) => return Err(e),
+        (_, Err(d)) => return Err(BuildError::single(d)),
+    };
+    let mut output = Output::default();
+    for (path, bytes) in pages {
+        output.insert(path, bytes);
     }
-    for a in &theme.assets {
+    output.insert("404.html".to_string(), not_found);
+    for a in &templates.theme.assets {
         output.insert(a.path.clone(), a.bytes.clone());
     }
     Ok(output)
+}
+
+/// Compiles the theme and renders the whole site (see [`render_site_with`]).
+pub fn render_site(site: &Site) -> Result<Output, BuildError> {
+    render_site_with(site, &Templates::new(site)?)
 }
 
 #[cfg(test)]

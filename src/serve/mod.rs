@@ -1,0 +1,440 @@
+//! `quire serve`: the site from the same build code as `quire build`, served from memory,
+//! rebuilt when a source changes, and pushed to open pages over Server-Sent Events.
+//!
+//! The output is never written to disk while serving. After a successful rebuild the new
+//! [`Output`] replaces the old one in one step, and only then are pages told to reload.
+//! After a failed rebuild the last good output stays and every page shows the errors.
+
+pub mod http;
+pub mod reload;
+pub mod watch;
+
+use crate::build::render_output_with;
+use crate::diagnostics::{BuildError, Diagnostic};
+use crate::output::{FileSource, Output};
+use crate::render::{self, Templates};
+use crate::site::{Site, SiteOptions};
+use anyhow::{Context, Result, bail};
+use http::Reply;
+use reload::{Event, Hub};
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+/// What `quire serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site root.
+    pub root: PathBuf,
+    /// The address to listen on (127.0.0.1 unless told otherwise).
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one.
+    pub port: u16,
+    /// Open a browser at the site's URL.
+    pub open: bool,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// What the HTTP threads read: the last good output and the current errors.
+struct Shared {
+    output: Arc<Output>,
+    build: u64,
+    base_path: String,
+    errors: Option<Vec<Diagnostic>>,
+}
+
+/// A successful build kept for incremental rebuilds.
+struct Built {
+    site: Site,
+    templates: Templates,
+}
+
+/// What a rebuild did, for the one-line report.
+enum Outcome {
+    Changed { what: String, event: Event },
+    Unchanged,
+    Failed(BuildError),
+}
+
+/// Builds the whole site in memory.
+fn full_build(root: &Path, options: &SiteOptions) -> Result<(Built, Output), BuildError> {
+    let site = Site::load(root, options)?;
+    let templates = Templates::new(&site)?;
+    let output = render_output_with(&site, &templates)?;
+    Ok((Built { site, templates }, output))
+}
+
+/// Stylesheets that changed name between two outputs, when nothing else changed.
+fn css_only_swap(old: &Output, new: &Output, base_path: &str) -> Option<Vec<(String, String)>> {
+    let same = |a: &FileSource, b: &FileSource| match (a, b) {
+        (FileSource::Bytes(x), FileSource::Bytes(y)) => Arc::ptr_eq(x, y) || x == y,
+        (FileSource::Copy(x), FileSource::Copy(y)) => x == y,
+        _ => false,
+    };
+    let removed: Vec<&String> = old.files.keys().filter(|k| !new.files.contains_key(*k)).collect();
+    let added: Vec<&String> = new.files.keys().filter(|k| !old.files.contains_key(*k)).collect();
+    let modified = new
+        .files
+        .iter()
+        .any(|(k, v)| old.files.get(k).is_some_and(|o| !same(o, v)));
+    // Every page links the hashed stylesheet, so its new name changes every page's bytes;
+    // compare pages with the stylesheet names swapped back before deciding.
+    if removed.is_empty() || removed.len() != added.len() || !removed.iter().chain(&added).all(|p| p.ends_with(".css"))
+    {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = removed
+        .iter()
+        .zip(&added)
+        .map(|(o, n)| (format!("{base_path}{o}"), format!("{base_path}{n}")))
+        .collect();
+    if modified {
+        for (k, v) in &new.files {
+            let Some(o) = old.files.get(k) else { continue };
+            if same(o, v) {
+                continue;
+            }
+            let (FileSource::Bytes(o), FileSource::Bytes(v)) = (o, v) else {
+                return None;
+            };
+            let mut text = String::from_utf8_lossy(v).into_owned();
+            for (old_url, new_url) in &pairs {
+                text = text.replace(new_url.as_str(), old_url);
+            }
+            if text.as_bytes() != o.as_slice() {
+                return None;
+            }
+        }
+    }
+    Some(pairs)
+}
+
+fn describe(paths: &[PathBuf], root: &Path) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| crate::diagnostics::display_path(root, p).display().to_string())
+        .collect();
+    match names.len() {
+        0 => "nothing".into(),
+        1..=3 => names.join(", "),
+        n => format!("{}, … ({n} files)", names[..2].join(", ")),
+    }
+}
+
+struct Server {
+    root: PathBuf,
+    site_options: SiteOptions,
+    shared: Arc<RwLock<Shared>>,
+    hub: Hub,
+    built: Option<Built>,
+}
+
+impl Server {
+    /// Rebuilds after `changed`: incrementally when only page bodies changed, else in full.
+    fn rebuild(&mut self, changed: &[PathBuf]) -> Outcome {
+        let only_pages = changed
+            .iter()
+            .all(|p| p.extension().is_some_and(|e| e == "md") && p.is_file());
+        if let (true, Some(built)) = (only_pages, self.built.as_mut()) {
+            match built.site.update_pages(changed) {
+                Ok(Some(pages)) => return self.patch(&pages),
+                Ok(None) => {}
+                Err(e) => return Outcome::Failed(e),
+            }
+        }
+        match full_build(&self.root, &self.site_options) {
+            Ok((built, output)) => {
+                let base_path = built.site.base.path.clone();
+                self.built = Some(built);
+                let old = self.shared.read().map(|s| s.output.clone()).unwrap_or_default();
+                let swap = css_only_swap(&old, &output, &base_path);
+                let unchanged = old.files.len() == output.files.len()
+                    && old
+                        .files
+                        .iter()
+                        .zip(&output.files)
+                        .all(|((ka, a), (kb, b))| ka == kb && a == b);
+                if unchanged && self.shared.read().is_ok_and(|s| s.errors.is_none()) {
+                    return Outcome::Unchanged;
+                }
+                let build = self.install(output, base_path);
+                let pages = self.built.as_ref().map_or(0, |b| b.site.content.pages.len());
+                match swap {
+                    Some(swap) => Outcome::Changed {
+                        what: "stylesheet swapped in place".into(),
+                        event: Event::Css { build, swap },
+                    },
+                    None => Outcome::Changed {
+                        what: format!("full rebuild, {pages} pages"),
+                        event: Event::Reload { build },
+                    },
+                }
+            }
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+
+    /// Re-renders `pages` through the kept templates and patches a copy of the output.
+    fn patch(&mut self, pages: &[crate::content::PageId]) -> Outcome {
+        let Some(built) = self.built.as_ref() else {
+            return Outcome::Unchanged;
+        };
+        match render::render_pages(&built.site, &built.templates, pages) {
+            Ok(files) => {
+                let (mut output, base_path) = match self.shared.read() {
+                    Ok(s) => ((*s.output).clone(), s.base_path.clone()),
+                    Err(_) => return Outcome::Unchanged,
+                };
+                for (path, bytes) in files {
+                    output.insert(path, bytes);
+                }
+                let build = self.install(output, base_path);
+                Outcome::Changed {
+                    what: format!("{} page(s) re-rendered", pages.len()),
+                    event: Event::Reload { build },
+                }
+            }
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+
+    /// Puts a new output in place and clears errors; returns the new build number.
+    fn install(&self, output: Output, base_path: String) -> u64 {
+        let mut s = match self.shared.write() {
+            Ok(s) => s,
+            Err(p) => p.into_inner(),
+        };
+        s.output = Arc::new(output);
+        s.build += 1;
+        s.base_path = base_path;
+        s.errors = None;
+        s.build
+    }
+
+    fn fail(&self, error: &BuildError) -> u64 {
+        let mut s = match self.shared.write() {
+            Ok(s) => s,
+            Err(p) => p.into_inner(),
+        };
+        s.errors = Some(error.diagnostics.clone());
+        s.build
+    }
+}
+
+/// An HTML page standing in for the site until its first build succeeds.
+fn error_page(errors: &[Diagnostic]) -> Vec<u8> {
+    let items: String = errors
+        .iter()
+        .map(|d| format!("<pre>{}</pre>", crate::markdown::escape(&d.to_string())))
+        .collect();
+    format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><h1>The site does not build yet</h1>{items}<p>Fix the file and save: this page reloads by itself.</p></body></html>").into_bytes()
+}
+
+/// Answers one request from the shared state.
+fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
+    let url = request.url().to_string();
+    let method = request.method().clone();
+    let (output, build, base_path, errors) = match shared.read() {
+        Ok(s) => (s.output.clone(), s.build, s.base_path.clone(), s.errors.clone()),
+        Err(_) => return,
+    };
+    let header = |name: &str, value: &str| tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok();
+    let path_only = url.split('?').next().unwrap_or("");
+    if path_only == reload::EVENTS_PATH {
+        let first = Event::Hello {
+            build,
+            diagnostics: errors,
+        };
+        let hub = hub.clone();
+        hub.stream(request.into_writer(), Some(first));
+        return;
+    }
+    if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
+        let _ = request.respond(tiny_http::Response::empty(405).with_header(header("Allow", "GET, HEAD").unwrap()));
+        return;
+    }
+    let head = method == tiny_http::Method::Head;
+    let send = |request: tiny_http::Request, status: u16, content_type: &str, body: Vec<u8>| {
+        let len = body.len();
+        let mut response = tiny_http::Response::from_data(if head { Vec::new() } else { body })
+            .with_status_code(status)
+            .with_header(header("Content-Type", content_type).unwrap())
+            .with_header(header("Cache-Control", "no-store").unwrap());
+        if head {
+            response = response.with_header(header("Content-Length", &len.to_string()).unwrap());
+        }
+        let _ = request.respond(response);
+    };
+    if path_only == reload::SCRIPT_PATH {
+        send(
+            request,
+            200,
+            "text/javascript; charset=utf-8",
+            reload::SCRIPT.as_bytes().to_vec(),
+        );
+        return;
+    }
+    if output.files.is_empty() {
+        // No good build yet: every page explains why and waits for the fix.
+        let body = reload::inject(&error_page(errors.as_deref().unwrap_or(&[])), build);
+        send(request, 500, "text/html; charset=utf-8", body);
+        return;
+    }
+    let html = |bytes: Vec<u8>| reload::inject(&bytes, build);
+    match http::route(&url, &base_path, &output) {
+        Reply::File { path, content_type } => match http::read(&output, &path) {
+            Some(bytes) if content_type.starts_with("text/html") => send(request, 200, content_type, html(bytes)),
+            Some(bytes) => send(request, 200, content_type, bytes),
+            None => send(request, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
+        },
+        Reply::Redirect { status, location } => {
+            let response = tiny_http::Response::empty(status).with_header(header("Location", &location).unwrap());
+            let _ = request.respond(response);
+        }
+        Reply::NotFound => {
+            let body = http::read(&output, "404.html")
+                .map(html)
+                .unwrap_or_else(|| b"not found".to_vec());
+            send(request, 404, "text/html; charset=utf-8", body);
+        }
+        Reply::BadRequest => send(request, 400, "text/plain; charset=utf-8", b"bad request".to_vec()),
+    }
+}
+
+/// Runs the dev server until Ctrl-C.
+pub fn serve(options: &ServeOptions) -> Result<()> {
+    // Watch events carry absolute paths; compare them against an absolute root.
+    let root = options
+        .root
+        .canonicalize()
+        .with_context(|| format!("cannot open the site folder {}", options.root.display()))?;
+    let options = &ServeOptions {
+        root,
+        ..options.clone()
+    };
+    let site_options = SiteOptions {
+        drafts: options.drafts,
+        base_url: None,
+    };
+    let started = Instant::now();
+    let first = full_build(&options.root, &site_options);
+    let (built, output, errors) = match first {
+        Ok((built, output)) => (Some(built), output, None),
+        Err(e) => (None, Output::default(), Some(e)),
+    };
+    let base_path = match &built {
+        Some(b) => b.site.base.path.clone(),
+        None => crate::config::Config::load(&options.root, None)
+            .map(|(_, b)| b.path)
+            .unwrap_or_else(|_| "/".into()),
+    };
+    let shared = Arc::new(RwLock::new(Shared {
+        output: Arc::new(output),
+        build: 1,
+        base_path: base_path.clone(),
+        errors: errors.as_ref().map(|e| e.diagnostics.clone()),
+    }));
+    let addr = std::net::SocketAddr::new(options.bind, options.port);
+    let server = match tiny_http::Server::http(addr) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            if std::net::TcpListener::bind(addr).is_err() && options.port != 0 {
+                bail!(
+                    "port {} on {} is already in use: stop the other server, or pass --port N (--port 0 picks a free one)",
+                    options.port,
+                    options.bind
+                );
+            }
+            bail!("cannot listen on {addr}: {e}");
+        }
+    };
+    let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
+    let host = if options.bind.is_ipv6() {
+        format!("[{}]", options.bind)
+    } else {
+        options.bind.to_string()
+    };
+    let url = format!("http://{host}:{port}{base_path}");
+    // Tests and scripts read the URL from the first line.
+    println!("{url}");
+    let _ = std::io::stdout().flush();
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {} — the dev server is not hardened for untrusted networks",
+            options.bind
+        );
+    }
+    match (&built, &errors) {
+        (Some(b), _) => eprintln!(
+            "built {} pages in {:.0?}; watching for changes (Ctrl-C stops)",
+            b.site.content.pages.len(),
+            started.elapsed()
+        ),
+        (None, Some(e)) => eprintln!("{e}\nserving an error page until the site builds; watching for changes"),
+        _ => {}
+    }
+    if options.open {
+        let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+        let _ = std::process::Command::new(opener).arg(&url).spawn();
+    }
+
+    let hub = Hub::default();
+    {
+        let server = server.clone();
+        ctrlc::set_handler(move || server.unblock()).context("cannot install the Ctrl-C handler")?;
+    }
+    let mut watcher = watch::watch(&options.root)?;
+    let mut state = Server {
+        root: options.root.clone(),
+        site_options,
+        shared: shared.clone(),
+        hub: hub.clone(),
+        built,
+    };
+    std::thread::spawn(move || {
+        while let Ok(mut changed) = watcher.changes.recv() {
+            // Take in whatever else arrived meanwhile, so one rebuild covers it all.
+            while let Ok(more) = watcher.changes.try_recv() {
+                changed.extend(more);
+            }
+            changed.sort();
+            changed.dedup();
+            if let Err(e) = watcher.watch_new_folders() {
+                eprintln!("warning: {e:#}");
+            }
+            let t = Instant::now();
+            match state.rebuild(&changed) {
+                Outcome::Changed { what, event } => {
+                    state.hub.broadcast(&event);
+                    eprintln!("{}: {what} in {:.1?}", describe(&changed, &state.root), t.elapsed());
+                }
+                Outcome::Unchanged => eprintln!(
+                    "{}: output unchanged ({:.1?})",
+                    describe(&changed, &state.root),
+                    t.elapsed()
+                ),
+                Outcome::Failed(e) => {
+                    let build = state.fail(&e);
+                    state.hub.broadcast(&Event::Error {
+                        build,
+                        diagnostics: e.diagnostics.clone(),
+                    });
+                    eprintln!("{e}\n(still serving the last good build)");
+                }
+            }
+        }
+    });
+
+    // One thread per request: event streams stay open for as long as a tab does, and
+    // must never hold up the requests of other pages.
+    for request in server.incoming_requests() {
+        let shared = shared.clone();
+        let hub = hub.clone();
+        std::thread::spawn(move || respond(request, &shared, &hub));
+    }
+    eprintln!("stopped");
+    Ok(())
+}
