@@ -262,7 +262,11 @@ fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
         let mut response = tiny_http::Response::from_data(if head { Vec::new() } else { body })
             .with_status_code(status)
             .with_header(header("Content-Type", content_type).unwrap())
-            .with_header(header("Cache-Control", "no-store").unwrap());
+            .with_header(header("Cache-Control", "no-store").unwrap())
+            // Closing after each response frees tiny_http's connection thread at once; its
+            // pool can otherwise leave a new connection queued while every thread is held
+            // by an idle keep-alive or an event stream.
+            .with_header(header("Connection", "close").unwrap());
         if head {
             response = response.with_header(header("Content-Length", &len.to_string()).unwrap());
         }
@@ -291,7 +295,9 @@ fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
             None => send(request, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
         },
         Reply::Redirect { status, location } => {
-            let response = tiny_http::Response::empty(status).with_header(header("Location", &location).unwrap());
+            let response = tiny_http::Response::empty(status)
+                .with_header(header("Location", &location).unwrap())
+                .with_header(header("Connection", "close").unwrap());
             let _ = request.respond(response);
         }
         Reply::NotFound => {

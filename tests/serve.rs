@@ -1,0 +1,346 @@
+//! The dev server over real HTTP on 127.0.0.1: content types, redirects, 404s, hostile
+//! paths, live-reload events after edits, errors and recovery, and many open streams.
+//! Every wait is bounded; the server process is killed when a test ends.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running `quire serve`; killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(root: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["serve", "--port", "0", "--root", root.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("http://127.0.0.1:")
+        .unwrap_or_else(|| panic!("first line is the URL: {line:?}"));
+    let (port, base) = url.split_once('/').unwrap();
+    Server {
+        child,
+        port: port.parse().unwrap(),
+        base: format!("/{base}"),
+    }
+}
+
+/// A response: status, headers (lower-case names) and body.
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `METHOD path` exactly as given (no normalisation) and reads the whole response.
+fn request(port: u16, method: &str, path: &str) -> Response {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("complete response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+fn get(port: u16, path: &str) -> Response {
+    request(port, "GET", path)
+}
+
+/// An open event stream, read line by line.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(port: u16) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        write!(s, "GET /__quire/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        Events {
+            reader: BufReader::new(s),
+        }
+    }
+
+    /// The data of the next event named `name`, waiting at most `within`.
+    fn next(&mut self, name: &str, within: Duration) -> Option<String> {
+        let deadline = Instant::now() + within;
+        let mut current = String::new();
+        while Instant::now() < deadline {
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return None,
+                Ok(_) => {
+                    if let Some(ev) = line.strip_prefix("event: ") {
+                        current = ev.trim().to_string();
+                    } else if let Some(data) = line.strip_prefix("data: ") {
+                        if current == name {
+                            return Some(data.trim().to_string());
+                        }
+                    }
+                }
+                Err(_) => continue, // read timeout: look at the deadline again
+            }
+        }
+        None
+    }
+}
+
+/// Waits until `f` holds, polling, for at most `within`.
+fn eventually(within: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn content_types_head_redirects_and_404() {
+    let root = fixture("basic");
+    let s = start(&root);
+    assert_eq!(s.base, "/docs/", "the fixture's base path is served as deployed");
+    let home = get(s.port, "/docs/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(
+        home.text().contains("/__quire/live.js"),
+        "the live-reload script is injected"
+    );
+    let css_path = attr_values(&home.text(), "href")
+        .into_iter()
+        .find(|h| h.ends_with(".css"))
+        .unwrap();
+    assert_eq!(
+        get(s.port, &css_path).header("content-type"),
+        Some("text/css; charset=utf-8")
+    );
+    let js_path = attr_values(&home.text(), "src")
+        .into_iter()
+        .find(|h| h.contains("/assets/quire."))
+        .unwrap();
+    assert_eq!(
+        get(s.port, &js_path).header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(
+        get(s.port, "/docs/guide/logo.svg").header("content-type"),
+        Some("image/svg+xml")
+    );
+    assert_eq!(
+        get(s.port, "/docs/robots-extra.txt").header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+
+    let head = request(s.port, "HEAD", "/docs/intro/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let redirect = get(s.port, "/docs/guide");
+    assert_eq!(
+        (redirect.status, redirect.header("location")),
+        (301, Some("/docs/guide/"))
+    );
+    assert_eq!(get(s.port, "/").status, 302, "the bare root leads to the base path");
+    let missing = get(s.port, "/docs/no-such-page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("Page not found"), "the site's own 404 page");
+    assert_eq!(get(s.port, "/docs/assets/").status, 404, "no directory listings");
+}
+
+#[test]
+fn hostile_paths_never_leak_files() {
+    let root = fixture("basic");
+    std::fs::write(root.join("secret.txt"), "TOP-SECRET").unwrap();
+    let s = start(&root);
+    for path in [
+        "/../secret.txt",
+        "/docs/../secret.txt",
+        "/docs/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/docs/..%2fsecret.txt",
+        "/docs/%2e%2e%5csecret.txt",
+        "/docs/guide/..%2f..%2f..%2fsecret.txt",
+        "/docs/%00",
+        "//etc/passwd",
+        "/docs/C:/Windows/win.ini",
+        "/docs/guide/%2e%2e/%2e%2e/quire.toml",
+        "/docs/..\\..\\secret.txt",
+        "/docs/site/_index.md",
+        "/docs/quire.toml",
+    ] {
+        let r = get(s.port, path);
+        assert!(matches!(r.status, 400 | 404), "{path}: status {}", r.status);
+        let body = r.text();
+        assert!(
+            !body.contains("TOP-SECRET") && !body.contains("root:x:0") && !body.contains("base_url"),
+            "{path} leaked"
+        );
+    }
+}
+
+#[test]
+fn edits_reload_errors_show_and_recovery_follows() {
+    let root = fixture("basic");
+    let s = start(&root);
+    let mut events = Events::open(s.port);
+    assert!(
+        events.next("hello", Duration::from_secs(5)).is_some(),
+        "a stream starts with hello"
+    );
+
+    let page = root.join("site/01-intro.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{original}\nA freshly written sentence.\n")).unwrap();
+    assert!(
+        events.next("reload", Duration::from_secs(10)).is_some(),
+        "reload event after an edit"
+    );
+    assert!(
+        get(s.port, "/docs/intro/")
+            .text()
+            .contains("A freshly written sentence."),
+        "new text is served"
+    );
+
+    std::fs::write(&page, original.replacen("title: Introduction", "title: [unclosed", 1)).unwrap();
+    let error = events
+        .next("error", Duration::from_secs(10))
+        .expect("error event after breaking front matter");
+    assert!(error.contains("site/01-intro.md:2"), "{error}");
+    let still = get(s.port, "/docs/intro/");
+    assert_eq!(still.status, 200);
+    assert!(
+        still.text().contains("A freshly written sentence."),
+        "the last good build is still served"
+    );
+
+    std::fs::write(&page, &original).unwrap();
+    assert!(
+        events.next("reload", Duration::from_secs(10)).is_some(),
+        "recovery reloads the pages"
+    );
+    assert!(
+        !get(s.port, "/docs/intro/")
+            .text()
+            .contains("A freshly written sentence.")
+    );
+}
+
+#[test]
+fn new_and_deleted_pages_and_editor_renames() {
+    let root = fixture("basic");
+    let s = start(&root);
+    let mut events = Events::open(s.port);
+    events.next("hello", Duration::from_secs(5));
+    // Editors save by writing a temporary file and renaming it over the original.
+    let tmp = root.join("site/.new-page.md.swp");
+    std::fs::write(&tmp, "---\ntitle: Brand new\n---\nHello.\n").unwrap();
+    std::fs::rename(&tmp, root.join("site/new-page.md")).unwrap();
+    assert!(events.next("reload", Duration::from_secs(10)).is_some());
+    assert!(eventually(Duration::from_secs(5), || get(s.port, "/docs/new-page/")
+        .status
+        == 200));
+    std::fs::remove_file(root.join("site/new-page.md")).unwrap();
+    assert!(events.next("reload", Duration::from_secs(10)).is_some());
+    assert_eq!(get(s.port, "/docs/new-page/").status, 404);
+}
+
+#[test]
+fn fifty_open_streams_do_not_starve_requests() {
+    let root = fixture("basic");
+    let s = start(&root);
+    // Fifty tabs open their streams while pages are being requested.
+    let mut streams: Vec<Events> = (0..50).map(|_| Events::open(s.port)).collect();
+    let burst: Vec<_> = (0..40)
+        .map(|i| {
+            let port = s.port;
+            std::thread::spawn(move || get(port, if i % 2 == 0 { "/docs/" } else { "/docs/intro/" }).status)
+        })
+        .collect();
+    for t in burst {
+        assert_eq!(t.join().unwrap(), 200);
+    }
+    for (i, e) in streams.iter_mut().enumerate() {
+        assert!(
+            e.next("hello", Duration::from_secs(10)).is_some(),
+            "stream {i} got no hello"
+        );
+    }
+    std::fs::write(
+        root.join("site/zeta.md"),
+        "# Zeta from heading\n\nChanged for all tabs.\n",
+    )
+    .unwrap();
+    for e in &mut streams {
+        assert!(
+            e.next("reload", Duration::from_secs(10)).is_some(),
+            "every open tab hears the reload"
+        );
+    }
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let root = fixture("basic");
+    let out = quire(&["serve", "--port", &port, "--root", root.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("port {port}")) && stderr.contains("already in use"),
+        "{stderr}"
+    );
+}
