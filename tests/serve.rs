@@ -122,10 +122,10 @@ impl Events {
                 Ok(_) => {
                     if let Some(ev) = line.strip_prefix("event: ") {
                         current = ev.trim().to_string();
-                    } else if let Some(data) = line.strip_prefix("data: ") {
-                        if current == name {
-                            return Some(data.trim().to_string());
-                        }
+                    } else if let Some(data) = line.strip_prefix("data: ")
+                        && current == name
+                    {
+                        return Some(data.trim().to_string());
                     }
                 }
                 Err(_) => continue, // read timeout: look at the deadline again

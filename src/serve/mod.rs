@@ -310,6 +310,33 @@ fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
     }
 }
 
+/// Works around a lost wake-up in tiny_http 0.12's connection pool: when connections arrive
+/// in a burst while a pool thread is idle, a connection can be queued with no thread left to
+/// take it, and every other thread may be held by an open event stream. A throw-away
+/// connection to ourselves makes the pool start a fresh thread, which then takes the queued
+/// connection. Only needed while streams are open; the kick costs one loopback connect.
+fn spawn_pool_kicker(addr: Option<std::net::SocketAddr>, hub: Hub) {
+    let Some(mut addr) = addr else { return };
+    if addr.ip().is_unspecified() {
+        addr.set_ip(if addr.is_ipv6() {
+            std::net::Ipv6Addr::LOCALHOST.into()
+        } else {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        });
+    }
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            if !hub.is_empty() {
+                drop(std::net::TcpStream::connect_timeout(
+                    &addr,
+                    std::time::Duration::from_millis(200),
+                ));
+            }
+        }
+    });
+}
+
 /// Runs the dev server until Ctrl-C.
 pub fn serve(options: &ServeOptions) -> Result<()> {
     // Watch events carry absolute paths; compare them against an absolute root.
@@ -434,6 +461,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         }
     });
 
+    spawn_pool_kicker(server.server_addr().to_ip(), hub.clone());
     // One thread per request: event streams stay open for as long as a tab does, and
     // must never hold up the requests of other pages.
     for request in server.incoming_requests() {
