@@ -91,6 +91,7 @@ pub fn render_output(site: &Site) -> Result<Output, BuildError> {
 /// [`render_output`] with templates already compiled (the dev server keeps them between rebuilds).
 pub fn render_output_with(site: &Site, templates: &render::Templates) -> Result<Output, BuildError> {
     let mut output = render::render_site_with(site, templates)?;
+    crate::publish::add_published_files(site, &mut output)?;
     for asset in &site.content.assets {
         output.copy(asset.path.clone(), asset.disk.clone());
     }

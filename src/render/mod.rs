@@ -31,6 +31,8 @@ struct SiteContext<'a> {
     base_url: String,
     /// The path every internal URL starts with: `/` or `/repo/`.
     base_path: &'a str,
+    /// The Atom feed's URL, when the site has dated pages.
+    feed_url: Option<String>,
 }
 
 /// A link to another page.
@@ -519,6 +521,7 @@ impl Templates {
                 language: &site.config.language,
                 base_url,
                 base_path: &site.base.path,
+                feed_url: crate::publish::has_feed(site).then(|| site.base.local(crate::publish::FEED)),
             },
         );
         let asset_urls: BTreeMap<&str, String> = assets

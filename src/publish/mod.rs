@@ -1,0 +1,57 @@
+//! Stage 7: what a published site needs beyond its pages — `sitemap.xml`, `robots.txt`, an
+//! Atom feed when pages carry dates, and the search index.
+
+pub mod feed;
+pub mod search;
+pub mod sitemap;
+
+use crate::diagnostics::BuildError;
+use crate::output::Output;
+use crate::site::Site;
+
+/// The feed's path in the output (present only when some page has a `date`).
+pub const FEED: &str = "feed.xml";
+
+/// Escapes text for XML content and attributes.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether the site gets a feed.
+pub fn has_feed(site: &Site) -> bool {
+    site.content.pages.iter().any(|p| p.front.date.is_some())
+}
+
+/// Adds the sitemap, robots.txt, the feed and the search index to `output`.
+pub fn add_published_files(site: &Site, output: &mut Output) -> Result<(), BuildError> {
+    output.insert("sitemap.xml".into(), sitemap::sitemap(site).into_bytes());
+    output.insert("robots.txt".into(), sitemap::robots(site).into_bytes());
+    if has_feed(site) {
+        output.insert(FEED.into(), feed::atom(site).into_bytes());
+    }
+    search::add_index(site, output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_xml() {
+        assert_eq!(
+            xml_escape("a<b & \"c\" 'd'>"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
+        );
+    }
+}
