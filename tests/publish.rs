@@ -1,0 +1,259 @@
+//! What a published site needs: every URL of the built essay site answers when it is served
+//! under a project subpath and at a domain root (crawled over HTTP on 127.0.0.1), the 404 page
+//! works from any missing URL, the sitemap lists exactly the pages, the feed is Atom.
+
+mod common;
+use common::*;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A static file server for `dir` under `base` on 127.0.0.1, like GitHub Pages: directory
+/// URLs serve index.html, misses get 404.html with status 404. Stops when dropped.
+struct Pages {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Pages {
+    fn serve(dir: PathBuf, base: &'static str) -> Pages {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut stream) = stream else { continue };
+                let mut line = String::new();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" {
+                        break;
+                    }
+                }
+                let path = line
+                    .split(' ')
+                    .nth(1)
+                    .unwrap_or("/")
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or("/")
+                    .to_string();
+                let file = path.strip_prefix(base).and_then(|rel| {
+                    let rel = quire::markdown::links::percent_decode(rel);
+                    let rel = if rel.is_empty() || rel.ends_with('/') {
+                        format!("{rel}index.html")
+                    } else {
+                        rel
+                    };
+                    (!rel.contains("..")).then(|| dir.join(rel)).filter(|p| p.is_file())
+                });
+                let (status, body) = match file {
+                    Some(f) => ("200 OK", std::fs::read(f).unwrap()),
+                    None => ("404 Not Found", std::fs::read(dir.join("404.html")).unwrap_or_default()),
+                };
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            }
+        });
+        Pages { port, stop }
+    }
+
+    fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+        let status = String::from_utf8_lossy(&raw[9..12]).parse().unwrap();
+        (status, raw[split + 4..].to_vec())
+    }
+}
+
+impl Drop for Pages {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+/// URLs a page refers to: href, src, and the search bundle's files named in its entry.
+fn references(body: &[u8]) -> Vec<String> {
+    let html = String::from_utf8_lossy(body);
+    attr_values(&html, "href")
+        .into_iter()
+        .chain(attr_values(&html, "src"))
+        .collect()
+}
+
+/// Crawls from the home page; returns every local URL fetched with its status.
+fn crawl(server: &Pages, origin: &str, base: &str) -> BTreeMap<String, u16> {
+    let mut seen: BTreeMap<String, u16> = BTreeMap::new();
+    let mut queue: VecDeque<String> = VecDeque::from([base.to_string()]);
+    while let Some(url) = queue.pop_front() {
+        if seen.contains_key(&url) || seen.len() > 2000 {
+            continue;
+        }
+        let (status, body) = server.get(&url);
+        seen.insert(url.clone(), status);
+        if !url.ends_with('/') && !url.ends_with(".html") {
+            continue;
+        }
+        for r in references(&body) {
+            let local = match r.strip_prefix(origin).filter(|_| !origin.is_empty()) {
+                Some(rest) => rest.to_string(),
+                None if r.starts_with('/') => r.clone(),
+                None => continue, // external, or a #fragment on this page
+            };
+            let local = local.split('#').next().unwrap_or("").to_string();
+            if !local.is_empty() {
+                queue.push_back(local);
+            }
+        }
+    }
+    seen
+}
+
+fn check_site(base_url: &str, origin: &str, base: &'static str) {
+    let out = temp_dir("publish");
+    build(&repo(), &out, &["--base-url", base_url]);
+    let server = Pages::serve(out.clone(), base);
+    let seen = crawl(&server, origin, base);
+    let broken: Vec<_> = seen.iter().filter(|(_, s)| **s != 200).collect();
+    assert!(broken.is_empty(), "under {base}: {broken:?}");
+    assert!(seen.len() >= 30, "crawled only {} URLs", seen.len());
+    // Every file of the search bundle the loader can ask for answers too.
+    let tree = read_tree(&out);
+    for path in tree.keys().filter(|k| k.starts_with("pagefind/")) {
+        assert_eq!(server.get(&format!("{base}{path}")).0, 200, "{path}");
+    }
+    // A deliberate miss gets the 404 page, whose own links and assets all work.
+    let (status, body) = server.get(&format!("{base}no/such/page/"));
+    assert_eq!(status, 404);
+    assert!(String::from_utf8_lossy(&body).contains("Page not found"));
+    for r in references(&body) {
+        let local = r
+            .strip_prefix(origin)
+            .filter(|_| !origin.is_empty())
+            .map(str::to_string)
+            .unwrap_or(r.clone());
+        if local.starts_with('/') {
+            assert_eq!(server.get(local.split('#').next().unwrap()).0, 200, "404 page link {r}");
+        }
+    }
+}
+
+#[test]
+fn essay_site_works_under_a_project_subpath() {
+    check_site(
+        "https://example.github.io/quire/",
+        "https://example.github.io",
+        "/quire/",
+    );
+}
+
+#[test]
+fn essay_site_works_at_a_domain_root() {
+    check_site("https://example.com/", "https://example.com", "/");
+}
+
+#[test]
+fn sitemap_lists_exactly_the_pages_and_robots_points_at_it() {
+    let out = temp_dir("sitemap");
+    build(&repo(), &out, &["--base-url", "https://example.github.io/quire/"]);
+    let tree = read_tree(&out);
+    let sitemap = String::from_utf8(tree["sitemap.xml"].clone()).unwrap();
+    let listed: BTreeSet<String> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s[..s.find("</loc>").unwrap()].to_string())
+        .collect();
+    let pages: BTreeSet<String> = tree
+        .keys()
+        .filter(|k| k.ends_with("index.html"))
+        .map(|k| format!("https://example.github.io/quire/{}", k.trim_end_matches("index.html")))
+        .collect();
+    assert_eq!(listed, pages);
+    let robots = String::from_utf8(tree["robots.txt"].clone()).unwrap();
+    assert!(robots.contains("Sitemap: https://example.github.io/quire/sitemap.xml"));
+}
+
+#[test]
+fn feed_is_atom_with_the_dated_pages_newest_first() {
+    let root = fixture("basic");
+    let out = root.join("out");
+    build(&root, &out, &[]);
+    let tree = read_tree(&out);
+    let feed = String::from_utf8(tree["feed.xml"].clone()).expect("a site with dated pages has a feed");
+    assert!(
+        feed.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"")
+    );
+    for required in [
+        "<title>Basic fixture</title>",
+        "<id>https://example.com/docs/</id>",
+        "<updated>2024-06-01T10:00:00+02:00</updated>",
+        "rel=\"self\"",
+        "<author><name>Fixture Author</name></author>",
+    ] {
+        assert!(feed.contains(required), "{required} in\n{feed}");
+    }
+    assert_eq!(feed.matches("<entry>").count(), 2, "only dated pages");
+    assert!(
+        feed.find("/docs/alpha/").unwrap() < feed.find("/docs/intro/").unwrap(),
+        "newest first"
+    );
+    // Well-formed: every element opened is closed, in order.
+    let mut stack = Vec::new();
+    for tag in feed.split('<').skip(2) {
+        let name: String = tag
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+            .collect();
+        if let Some(closing) = tag.strip_prefix('/') {
+            let closing: String = closing.chars().take_while(|c| *c != '>').collect();
+            assert_eq!(stack.pop().as_deref(), Some(closing.as_str()), "feed nesting");
+        } else if !tag.split('>').next().unwrap().ends_with('/') {
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed {stack:?}");
+    let home = String::from_utf8(tree["index.html"].clone()).unwrap();
+    assert!(home.contains("<link rel=\"alternate\" type=\"application/atom+xml\""));
+}
+
+#[test]
+fn asset_urls_change_with_their_content() {
+    let root = fixture("basic");
+    let out = root.join("out");
+    build(&root, &out, &[]);
+    let before: Vec<String> = read_tree(&out)
+        .into_keys()
+        .filter(|k| k.starts_with("assets/style."))
+        .collect();
+    std::fs::create_dir_all(root.join("themes/default/static")).unwrap();
+    std::fs::write(root.join("themes/default/static/style.css"), "body { color: red }").unwrap();
+    build(&root, &out, &[]);
+    let after: Vec<String> = read_tree(&out)
+        .into_keys()
+        .filter(|k| k.starts_with("assets/style."))
+        .collect();
+    assert_eq!(before.len(), 1);
+    assert_eq!(after.len(), 1);
+    assert_ne!(before, after, "a changed stylesheet gets a new URL");
+    let home = String::from_utf8(read_tree(&out)["index.html"].clone()).unwrap();
+    assert!(home.contains(&after[0]));
+}
