@@ -190,6 +190,44 @@ fn run_measured(cmd: &mut Command) -> (Duration, Option<f64>) {
     (elapsed, rss)
 }
 
+/// An upper bound of what one single-word query downloads: the loader, its worker, the
+/// WebAssembly, the entry and meta files, the largest index chunk and the five largest
+/// fragments (Pagefind fetches one chunk per word and one fragment per result shown).
+fn report_search_bytes(out: &Path) {
+    let dir = out.join("pagefind");
+    let mut fixed = 0u64;
+    let mut chunks = Vec::new();
+    let mut fragments = Vec::new();
+    let mut total = 0u64;
+    for entry in walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        total += len;
+        let rel = entry.path().strip_prefix(&dir).unwrap().to_string_lossy().into_owned();
+        if rel.starts_with("index/") {
+            chunks.push(len);
+        } else if rel.starts_with("fragment/") {
+            fragments.push(len);
+        } else if rel.starts_with("wasm.unknown") {
+            // Loaded only for pages without a language; ours declare one.
+        } else {
+            fixed += len;
+        }
+    }
+    fragments.sort_unstable_by(|a, b| b.cmp(a));
+    let query = fixed + chunks.iter().max().copied().unwrap_or(0) + fragments.iter().take(5).sum::<u64>();
+    println!(
+        "search: index {:.1} MiB in {} chunks and {} fragments; one query downloads at most {:.0} KiB",
+        total as f64 / 1048576.0,
+        chunks.len(),
+        fragments.len(),
+        query as f64 / 1024.0
+    );
+}
+
 fn main() {
     let pages: usize = std::env::var("QUIRE_BENCH_PAGES")
         .ok()
@@ -212,9 +250,10 @@ fn main() {
     // In-process, stage by stage, to see where time goes.
     let options = quire::site::SiteOptions::default();
     let (site, load) = time(|| quire::Site::load(&root, &options).expect("generated site builds"));
-    let (output, render) = time(|| quire::build::render_output(&site).expect("renders"));
+    let (mut output, render) = time(|| quire::render::render_site(&site).expect("renders"));
+    let (_, search) = time(|| quire::publish::add_published_files(&site, &mut output).expect("indexes"));
     println!(
-        "in-process: load+markdown {load:.1?}, templates {render:.1?}, {} files",
+        "in-process: load+markdown {load:.1?}, templates {render:.1?}, search index {search:.1?}, {} files",
         output.files.len()
     );
 
@@ -239,6 +278,17 @@ fn main() {
         "quire build: cold {cold:.2?}{}, again with nothing changed {warm:.2?}",
         mb(rss)
     );
+    // The same build without the search index, for a like-for-like comparison with Hugo.
+    let config = root.join("quire.toml");
+    let with_search = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{with_search}\n[search]\nenabled = false\n")).unwrap();
+    let plain = root.join("public-nosearch");
+    let _ = std::fs::remove_dir_all(&plain);
+    let (cold, rss) = run_measured(&mut build(&plain));
+    println!("quire build without search: cold {cold:.2?}{}", mb(rss));
+    std::fs::write(&config, with_search).unwrap();
+
+    report_search_bytes(&out);
 
     if hugo {
         let hdir = root.join("hugo");

@@ -85,13 +85,34 @@ impl BuildReport {
 
 /// Renders a loaded site and gathers every file of its output, in memory.
 pub fn render_output(site: &Site) -> Result<Output, BuildError> {
-    render_output_with(site, &render::Templates::new(site)?)
+    render_output_with(site, &render::Templates::new(site)?, site.config.search.enabled)
 }
 
 /// [`render_output`] with templates already compiled (the dev server keeps them between rebuilds).
-pub fn render_output_with(site: &Site, templates: &render::Templates) -> Result<Output, BuildError> {
-    let mut output = render::render_site_with(site, templates)?;
-    crate::publish::add_published_files(site, &mut output)?;
+/// `search` builds the search index (when the site enables it); the dev server passes
+/// `false` on rebuilds and keeps the index of its first build.
+pub fn render_output_with(site: &Site, templates: &render::Templates, search: bool) -> Result<Output, BuildError> {
+    // The search index needs only the site, so it is built while the templates render.
+    // A thread of its own: in a rayon job it could wait behind the template jobs.
+    let (output, published) = std::thread::scope(|scope| {
+        let published = scope.spawn(|| crate::publish::published_files(site, search));
+        let output = render::render_site_with(site, templates);
+        (
+            output,
+            published.join().unwrap_or_else(|_| {
+                Err(BuildError::single(Diagnostic::error(
+                    "pagefind",
+                    0,
+                    0,
+                    "the search index builder crashed",
+                )))
+            }),
+        )
+    });
+    let mut output = output?;
+    for (path, bytes) in published? {
+        output.insert(path, bytes);
+    }
     for asset in &site.content.assets {
         output.copy(asset.path.clone(), asset.disk.clone());
     }

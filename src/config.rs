@@ -31,6 +31,28 @@ pub struct Config {
     /// How glossary terms are found and linked.
     #[serde(default)]
     pub glossary: GlossaryConfig,
+    /// The built-in search.
+    #[serde(default)]
+    pub search: SearchConfig,
+}
+
+/// The `[search]` table.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Build the search index (the largest part of a large site's build time).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// The `[glossary]` table.

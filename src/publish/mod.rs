@@ -33,14 +33,30 @@ pub fn has_feed(site: &Site) -> bool {
     site.content.pages.iter().any(|p| p.front.date.is_some())
 }
 
-/// Adds the sitemap, robots.txt, the feed and the search index to `output`.
-pub fn add_published_files(site: &Site, output: &mut Output) -> Result<(), BuildError> {
-    output.insert("sitemap.xml".into(), sitemap::sitemap(site).into_bytes());
-    output.insert("robots.txt".into(), sitemap::robots(site).into_bytes());
+/// The sitemap, robots.txt, the feed and the search index, as (output path, bytes).
+///
+/// Needs only the [`Site`], not the rendered pages, so the build runs it alongside the
+/// templates.
+pub fn published_files(site: &Site, search: bool) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let mut files = vec![
+        ("sitemap.xml".to_string(), sitemap::sitemap(site).into_bytes()),
+        ("robots.txt".to_string(), sitemap::robots(site).into_bytes()),
+    ];
     if has_feed(site) {
-        output.insert(FEED.into(), feed::atom(site).into_bytes());
+        files.push((FEED.into(), feed::atom(site).into_bytes()));
     }
-    search::add_index(site, output)
+    if search && site.config.search.enabled {
+        files.extend(search::index_files(site)?);
+    }
+    Ok(files)
+}
+
+/// Adds [`published_files`] to `output`.
+pub fn add_published_files(site: &Site, output: &mut Output) -> Result<(), BuildError> {
+    for (path, bytes) in published_files(site, true)? {
+        output.insert(path, bytes);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

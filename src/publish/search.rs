@@ -6,10 +6,38 @@
 //! index files, all under `pagefind/`.
 
 use crate::diagnostics::{BuildError, Diagnostic};
-use crate::output::{FileSource, Output};
 use crate::site::Site;
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// The text of an HTML fragment: tags dropped (block ends become spaces), entities decoded.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        out.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('>') else { break };
+        // The permalink "#" after each heading is not text.
+        let tag = &rest[open..open + close + 1];
+        rest = &rest[open + close + 1..];
+        if tag.starts_with("<a class=\"anchor\"") {
+            rest = rest.find("</a>").map_or("", |i| &rest[i + 4..]);
+        }
+        if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    out.push_str(rest);
+    let decoded = out
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
 
 /// Where the search bundle lives in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -19,24 +47,30 @@ fn wanted(name: &str) -> bool {
     !(name.contains("-ui.") || name.starts_with("pagefind-highlight") || name.starts_with("wasm.unknown"))
 }
 
-/// Indexes every page of `output` (the `data-pagefind-body` part of each) and adds the bundle.
-pub fn add_index(site: &Site, output: &mut Output) -> Result<(), BuildError> {
+/// Indexes every page's title and text and adds the bundle to `output`.
+///
+/// Pagefind is given each page's text as a record rather than the themed HTML page:
+/// navigation is most of a page's bytes and none of its words, and parsing HTML is most
+/// of Pagefind's indexing time.
+pub fn index_files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let fail = |e: anyhow::Error| {
         BuildError::single(
             Diagnostic::error(BUNDLE_DIR, 0, 0, format!("building the search index failed: {e:#}"))
                 .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
         )
     };
-    let pages: Vec<(String, String)> = site
+    // Plain text per page, prepared in parallel; Pagefind then needs no HTML parsing.
+    let pages: Vec<(String, String, String)> = site
         .content
         .reading_order
-        .iter()
-        .filter_map(|&p| {
-            let path = &site.content.pages[p].path;
-            match output.files.get(&format!("{path}index.html")) {
-                Some(FileSource::Bytes(b)) => Some((site.base.local(path), String::from_utf8_lossy(b).into_owned())),
-                _ => None,
-            }
+        .par_iter()
+        .map(|&p| {
+            let page = &site.content.pages[p];
+            (
+                site.base.local(&page.path),
+                page.title.clone(),
+                plain_text(&site.bodies[p].html),
+            )
         })
         .collect();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -54,20 +88,33 @@ pub fn add_index(site: &Site, output: &mut Output) -> Result<(), BuildError> {
         .block_on(async {
             let options = PagefindServiceConfig::builder()
                 .keep_index_url(true)
-                .force_language(language)
+                .force_language(language.clone())
                 .build();
             let mut index = PagefindIndex::new(Some(options))?;
-            for (url, html) in pages {
-                index.add_html_file(None, Some(url), html).await?;
+            for (url, title, text) in pages {
+                let meta = BTreeMap::from([("title".to_string(), title)]);
+                index
+                    .add_custom_record(url, text, language.clone(), Some(meta), None, None)
+                    .await?;
             }
             index.get_files().await
         })
         .map_err(fail)?;
-    for file in files {
-        let name = file.filename.to_string_lossy().replace('\\', "/");
-        if wanted(&name) {
-            output.insert(format!("{BUNDLE_DIR}/{name}"), file.contents);
-        }
+    Ok(files
+        .into_iter()
+        .map(|file| (file.filename.to_string_lossy().replace('\\', "/"), file.contents))
+        .filter(|(name, _)| wanted(name))
+        .map(|(name, contents)| (format!("{BUNDLE_DIR}/{name}"), contents))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_tags_and_permalinks() {
+        let html = "<h2 id=\"a\">Title<a class=\"anchor\" href=\"#a\">#</a></h2>\n<p>One &amp; <em>two</em> <a class=\"term\" href=\"/x/\">CPO</a>.</p>";
+        assert_eq!(plain_text(html), "Title One & two CPO .");
     }
-    Ok(())
 }

@@ -33,6 +33,8 @@ struct SiteContext<'a> {
     base_path: &'a str,
     /// The Atom feed's URL, when the site has dated pages.
     feed_url: Option<String>,
+    /// Whether the search index is built (the theme shows the search box then).
+    search: bool,
 }
 
 /// A link to another page.
@@ -522,6 +524,7 @@ impl Templates {
                 base_url,
                 base_path: &site.base.path,
                 feed_url: crate::publish::has_feed(site).then(|| site.base.local(crate::publish::FEED)),
+                search: site.config.search.enabled,
             },
         );
         let asset_urls: BTreeMap<&str, String> = assets

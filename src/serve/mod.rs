@@ -59,11 +59,23 @@ enum Outcome {
     Failed(BuildError),
 }
 
-/// Builds the whole site in memory.
-fn full_build(root: &Path, options: &SiteOptions) -> Result<(Built, Output), BuildError> {
+/// Builds the whole site in memory. Rebuilds skip the search index (it is the slowest part
+/// of a large build) and carry over the one from `previous`: search results may lag behind
+/// edits until the server restarts, but pages never wait for the index.
+fn full_build(root: &Path, options: &SiteOptions, previous: Option<&Output>) -> Result<(Built, Output), BuildError> {
     let site = Site::load(root, options)?;
     let templates = Templates::new(&site)?;
-    let output = render_output_with(&site, &templates)?;
+    let mut output = render_output_with(&site, &templates, previous.is_none())?;
+    if let Some(previous) = previous {
+        let prefix = format!("{}/", crate::publish::search::BUNDLE_DIR);
+        for (path, file) in previous
+            .files
+            .range(prefix.clone()..)
+            .take_while(|(p, _)| p.starts_with(&prefix))
+        {
+            output.files.entry(path.clone()).or_insert_with(|| file.clone());
+        }
+    }
     Ok((Built { site, templates }, output))
 }
 
@@ -145,11 +157,12 @@ impl Server {
                 Err(e) => return Outcome::Failed(e),
             }
         }
-        match full_build(&self.root, &self.site_options) {
+        let old = self.shared.read().map(|s| s.output.clone()).unwrap_or_default();
+        let previous = (!old.files.is_empty()).then_some(old.as_ref());
+        match full_build(&self.root, &self.site_options, previous) {
             Ok((built, output)) => {
                 let base_path = built.site.base.path.clone();
                 self.built = Some(built);
-                let old = self.shared.read().map(|s| s.output.clone()).unwrap_or_default();
                 let swap = css_only_swap(&old, &output, &base_path);
                 let unchanged = old.files.len() == output.files.len()
                     && old
@@ -353,7 +366,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         base_url: None,
     };
     let started = Instant::now();
-    let first = full_build(&options.root, &site_options);
+    let first = full_build(&options.root, &site_options, None);
     let (built, output, errors) = match first {
         Ok((built, output)) => (Some(built), output, None),
         Err(e) => (None, Output::default(), Some(e)),
