@@ -377,9 +377,14 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             .map(|(_, b)| b.path)
             .unwrap_or_else(|_| "/".into()),
     };
+    // Build numbers start from the clock, so a page left open across a server restart
+    // sees a different number in the new server's hello and reloads.
+    let first_build = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_millis() as u64);
     let shared = Arc::new(RwLock::new(Shared {
         output: Arc::new(output),
-        build: 1,
+        build: first_build,
         base_path: base_path.clone(),
         errors: errors.as_ref().map(|e| e.diagnostics.clone()),
     }));

@@ -1,0 +1,84 @@
+//! `quire new`: a site skeleton that builds with no warnings, numbered pages, term skeletons,
+//! and no overwriting.
+
+mod common;
+use common::*;
+
+#[test]
+fn new_site_builds_cleanly_and_new_page_and_term_fit_in() {
+    let dir = temp_dir("new").join("handbook");
+    let d = dir.to_str().unwrap();
+    quire_ok(&["new", "site", d]);
+    let check = quire(&["check", "--root", d, "--strict"]);
+    assert!(
+        check.status.success(),
+        "a new site has no warnings: {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let out = dir.join("public");
+    let built = build(&dir, &out, &[]);
+    assert!(built.starts_with("built 5 pages"), "{built}");
+    assert!(out.join("guide/getting-started/index.html").exists());
+
+    let path = quire_ok(&["new", "page", "Second step", "--in", "guide", "--root", d]);
+    assert!(path.trim().ends_with("site/guide/02-second-step.md"), "{path}");
+    let text = std::fs::read_to_string(path.trim()).unwrap();
+    assert!(
+        text.contains("title: \"Second step\"") && text.contains("weight: 1"),
+        "{text}"
+    );
+    let third = quire_ok(&["new", "page", "Third step", "--in", "guide", "--root", d]);
+    assert!(
+        std::fs::read_to_string(third.trim()).unwrap().contains("weight: 2"),
+        "weights follow the last"
+    );
+
+    let term = quire_ok(&["new", "term", "Static site", "--root", d]);
+    assert!(term.trim().ends_with("site/glossary/static-site.md"));
+    build(&dir, &out, &[]);
+    assert!(out.join("glossary/static-site/index.html").exists());
+}
+
+#[test]
+fn new_never_overwrites() {
+    let dir = temp_dir("new-twice").join("s");
+    let d = dir.to_str().unwrap();
+    quire_ok(&["new", "site", d]);
+    let again = quire(&["new", "site", d]);
+    assert_eq!(again.status.code(), Some(1));
+    quire_ok(&["new", "term", "Alpha", "--root", d]);
+    let dup = quire(&["new", "term", "Alpha", "--root", d]);
+    assert_eq!(dup.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&dup.stderr).contains("already exists"));
+    let missing = quire(&["new", "page", "X", "--in", "nowhere", "--root", d]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("is not a section"));
+}
+
+#[test]
+fn glossary_warnings_and_strict() {
+    let root = fixture("basic");
+    std::fs::write(
+        root.join("site/glossary/unused.md"),
+        "---\ntitle: Quasar\n---\nNever mentioned.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("site/glossary/twin.md"),
+        "---\ntitle: Twin\naliases: [\"CPO\"]\nsummary: s.\n---\nx\n",
+    )
+    .unwrap();
+    let lenient = quire(&["check", "--root", root.to_str().unwrap()]);
+    assert!(lenient.status.success());
+    let stderr = String::from_utf8_lossy(&lenient.stderr);
+    for expected in [
+        "site/glossary/unused.md:1:1: warning: glossary term `Quasar` has no summary",
+        "site/glossary/unused.md:1:1: warning: glossary term `Quasar` is never used",
+        "site/glossary/twin.md:1:1: warning: `CPO` is defined twice",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in\n{stderr}");
+    }
+    let strict = quire(&["check", "--root", root.to_str().unwrap(), "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("error: glossary term `Quasar` is never used"));
+}
