@@ -159,6 +159,7 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
     if let Some(e) = strict_failure(&site, options.strict) {
         return Err(e.into());
     }
-    render_output(&site)?;
+    // Everything that can fail on a bad site is checked; the search index cannot, so skip it.
+    render_output_with(&site, &render::Templates::new(&site)?, false)?;
     Ok(BuildReport::new(&site, WriteStats::default(), started))
 }
