@@ -42,6 +42,12 @@ pub fn plain_text(html: &str) -> String {
 /// Where the search bundle lives in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
 
+/// The Pagefind release the bundle comes from (Cargo.toml pins it to exactly this). Its
+/// loader has a fixed file name, so pages ask for it with this version in the query: a
+/// redeploy with another release is never served a stale loader. The index files it then
+/// fetches carry content hashes of their own.
+pub const PAGEFIND_VERSION: &str = "1.6.0";
+
 /// Pagefind's prebuilt UIs; the theme brings its own.
 fn wanted(name: &str) -> bool {
     !(name.contains("-ui.") || name.starts_with("pagefind-highlight") || name.starts_with("wasm.unknown"))
@@ -111,6 +117,12 @@ pub fn index_files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_matches_the_pinned_crate() {
+        let manifest = include_str!("../../Cargo.toml");
+        assert!(manifest.contains(&format!("pagefind = {{ version = \"={PAGEFIND_VERSION}\"")));
+    }
 
     #[test]
     fn plain_text_drops_tags_and_permalinks() {

@@ -35,6 +35,8 @@ struct SiteContext<'a> {
     feed_url: Option<String>,
     /// Whether the search index is built (the theme shows the search box then).
     search: bool,
+    /// The search bundle's version, for its loader's URL.
+    search_version: &'static str,
 }
 
 /// A link to another page.
@@ -525,6 +527,7 @@ impl Templates {
                 base_path: &site.base.path,
                 feed_url: crate::publish::has_feed(site).then(|| site.base.local(crate::publish::FEED)),
                 search: site.config.search.enabled,
+                search_version: crate::publish::search::PAGEFIND_VERSION,
             },
         );
         let asset_urls: BTreeMap<&str, String> = assets

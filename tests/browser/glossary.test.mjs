@@ -56,3 +56,17 @@ test("without JavaScript the term is still a plain link to its page", async () =
   assert.equal(href, "/docs/glossary/compute/");
   await context.close();
 });
+
+test("on a touch screen the first tap previews and the second follows the link", async () => {
+  const context = await browser.newContext({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(server.url + "intro/");
+  const link = page.locator("main a.term").first();
+  const tip = page.locator(`#${await link.getAttribute("aria-describedby")}`);
+  await link.tap();
+  await tip.waitFor({ state: "visible", timeout: 5000 });
+  assert.match(page.url(), /\/docs\/intro\/$/, "the first tap stays on the page");
+  await link.tap();
+  await page.waitForURL(/\/docs\/glossary\/compute\/$/, { timeout: 5000 });
+  await context.close();
+});

@@ -10,7 +10,7 @@
 
   // The bundle sits beside assets/ under the site's base path, wherever that is:
   // derive it from this script's own URL instead of assuming the domain root.
-  var bundle = new URL("../pagefind/pagefind.js", script.src).href;
+  var bundle = new URL("../pagefind/pagefind.js?v=" + (script.dataset.bundleVersion || ""), script.src).href;
   var pagefind = null;
   var loading = null;
   var selected = -1;
