@@ -3,14 +3,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { repoRoot, copySite, buildSite, serveDir, launchBrowser } from "./lib.mjs";
+import { repoRoot, buildAndServe, launchBrowser } from "./lib.mjs";
 
 let server, browser;
 
 before(async () => {
-  const root = copySite(join(repoRoot, "tests", "fixtures", "basic"));
-  buildSite({ root, out: join(root, "out"), baseUrl: "/docs/" });
-  server = await serveDir(join(root, "out"), "/docs/");
+  server = await buildAndServe(join(repoRoot, "tests", "fixtures", "basic"), "/docs/", "/docs/");
   browser = await launchBrowser();
 });
 

@@ -70,6 +70,13 @@ export function serveDir(dir, basePath = "/") {
   });
 }
 
+/** Builds a temp copy of `site` for `baseUrl` and serves it under `basePath`; resolves to the server. */
+export async function buildAndServe(site, baseUrl, basePath) {
+  const root = copySite(site);
+  buildSite({ root, out: join(root, "out"), baseUrl });
+  return serveDir(join(root, "out"), basePath);
+}
+
 /** Starts `quire serve --port 0` on `root`; resolves to { url, stop } once it prints its URL. */
 export function startServe(root) {
   const child = spawn(quireBin(), ["serve", "--port", "0", "--root", root], { stdio: ["ignore", "pipe", "pipe"] });

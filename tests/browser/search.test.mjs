@@ -2,15 +2,12 @@
 // while typing with the match highlighted, and arrows + Enter open a result.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { repoRoot, copySite, buildSite, serveDir, launchBrowser } from "./lib.mjs";
+import { repoRoot, buildAndServe, launchBrowser } from "./lib.mjs";
 
 let server, browser;
 
 before(async () => {
-  const root = copySite(repoRoot);
-  buildSite({ root, out: join(root, "out"), baseUrl: "https://example.github.io/quire/" });
-  server = await serveDir(join(root, "out"), "/quire/");
+  server = await buildAndServe(repoRoot, "https://example.github.io/quire/", "/quire/");
   browser = await launchBrowser();
 });
 
