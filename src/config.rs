@@ -1,6 +1,6 @@
 //! Stage 1: load `quire.toml`, the site's configuration.
 
-use crate::diagnostics::{BuildError, Diagnostic, LineIndex};
+use crate::diagnostics::{BuildError, Diagnostic, LineIndex, key_position};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -200,18 +200,6 @@ impl Config {
         })?;
         Ok((config, base))
     }
-}
-
-/// Finds the line and column of a top-level `key =` so errors about a value can point at it.
-fn key_position(text: &str, key: &str) -> (usize, usize) {
-    text.lines()
-        .enumerate()
-        .find(|(_, l)| {
-            l.trim_start()
-                .strip_prefix(key)
-                .is_some_and(|r| r.trim_start().starts_with('='))
-        })
-        .map_or((0, 0), |(i, l)| (i + 1, l.len() - l.trim_start().len() + 1))
 }
 
 #[cfg(test)]

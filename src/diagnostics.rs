@@ -154,6 +154,20 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The 1-based line and column of `key:` or `key =` at the start of a line of `text` (a
+/// config file or a front matter block), so that errors about a value point at it.
+/// Falls back to (1, 1), the file's start, when the key is not written out.
+pub fn key_position(text: &str, key: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('=') || r.starts_with(':'))
+        })
+        .map_or((1, 1), |(i, l)| (i + 1, l.len() - l.trim_start().len() + 1))
+}
+
 /// Shows `path` relative to `root` when it lies inside it.
 pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
@@ -185,6 +199,18 @@ mod tests {
         );
         let whole_file = Diagnostic::warning("quire.toml", 0, 0, "odd");
         assert_eq!(whole_file.to_string(), "quire.toml: warning: odd");
+    }
+
+    #[test]
+    fn keys_are_found_in_toml_and_yaml() {
+        assert_eq!(key_position("title = 1\n  base_url = 2\n", "base_url"), (2, 3));
+        assert_eq!(key_position("---\ntitle: A\nslug: b\n---\n", "slug"), (3, 1));
+        assert_eq!(
+            key_position("slugs: x\n", "slug"),
+            (1, 1),
+            "a longer key is another key"
+        );
+        assert_eq!(key_position("", "slug"), (1, 1));
     }
 
     #[test]

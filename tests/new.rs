@@ -74,7 +74,7 @@ fn glossary_warnings_and_strict() {
     for expected in [
         "site/glossary/unused.md:1:1: warning: glossary term `Quasar` has no summary",
         "site/glossary/unused.md:1:1: warning: glossary term `Quasar` is never used",
-        "site/glossary/twin.md:1:1: warning: `CPO` is defined twice",
+        "site/glossary/twin.md:3:1: warning: `CPO` is defined twice",
     ] {
         assert!(stderr.contains(expected), "missing {expected:?} in\n{stderr}");
     }

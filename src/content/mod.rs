@@ -6,7 +6,7 @@
 
 pub mod front_matter;
 
-use crate::diagnostics::{BuildError, Diagnostic, display_path};
+use crate::diagnostics::{BuildError, Diagnostic, display_path, key_position};
 use front_matter::FrontMatter;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -398,8 +398,9 @@ fn assemble(
             split_prefix(stem)
         };
         if let Some(slug) = l.front.slug.as_ref().filter(|s| !is_valid_slug(s)) {
+            let slug_line = key_position(&l.text[..l.body_start], "slug");
             errors.push(
-                Diagnostic::error(&l.file, 0, 0, format!("invalid slug `{slug}`"))
+                Diagnostic::error(&l.file, slug_line.0, slug_line.1, format!("invalid slug `{slug}`"))
                     .with_hint("a slug is one URL segment: letters, digits and dashes, no `/`"),
             );
         }
@@ -439,8 +440,8 @@ fn assemble(
             errors.push(
                 Diagnostic::error(
                     &p.file,
-                    0,
-                    0,
+                    p.key_position("slug").0,
+                    p.key_position("slug").1,
                     format!(
                         "this page's URL `/{}` is already used by {}",
                         p.path,
@@ -542,6 +543,13 @@ fn assemble(
         by_source,
         assets_by_source,
     })
+}
+
+impl Page {
+    /// Where `key` is written in this page's front matter (1:1 when it is not).
+    pub fn key_position(&self, key: &str) -> (usize, usize) {
+        key_position(&self.text[..self.body_start], key)
+    }
 }
 
 impl Content {

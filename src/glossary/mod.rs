@@ -91,11 +91,23 @@ impl Glossary {
                     || f.case_sensitive.is_some()
                     || !f.see_also.is_empty())
             {
+                let present = [
+                    ("aliases", !f.aliases.is_empty()),
+                    ("summary", f.summary.is_some()),
+                    ("case_sensitive", f.case_sensitive.is_some()),
+                    ("see_also", !f.see_also.is_empty()),
+                ];
+                let key = present
+                    .into_iter()
+                    .filter(|(_, here)| *here)
+                    .map(|(k, _)| page.key_position(k))
+                    .min()
+                    .unwrap_or((1, 1));
                 errors.push(
                     Diagnostic::error(
                         &page.file,
-                        0,
-                        0,
+                        key.0,
+                        key.1,
                         "`aliases`, `summary`, `case_sensitive` and `see_also` only apply to glossary terms",
                     )
                     .with_hint(format!(
@@ -134,11 +146,12 @@ impl Glossary {
                 }
                 if let Some((other, other_spelling)) = owner.get(&key) {
                     if *other != id {
+                        let at = page.key_position(if spelling == &page.title { "title" } else { "aliases" });
                         warnings.push(
                             Diagnostic::warning(
                                 &page.file,
-                                1,
-                                1,
+                                at.0,
+                                at.1,
                                 format!(
                                     "`{spelling}` is defined twice: here and as `{other_spelling}` of `{}` ({})",
                                     content.pages[term_pages[*other]].title,
@@ -178,8 +191,8 @@ impl Glossary {
                     None => errors.push(
                         Diagnostic::error(
                             &page.file,
-                            1,
-                            1,
+                            page.key_position("see_also").0,
+                            page.key_position("see_also").1,
                             format!("`see_also` names `{name}`, which is not a glossary term"),
                         )
                         .with_hint("use the title or an alias of a term under the glossary folder"),

@@ -434,10 +434,11 @@ impl<'a> Renderer<'a> {
         let p = &self.site.content.pages[page];
         let (_, template) = self.kind_and_template(page);
         if !self.theme.tera.contains_template(template) {
+            let (line, column) = p.key_position("template");
             return Err(Diagnostic::error(
                 &p.file,
-                1,
-                1,
+                line,
+                column,
                 format!("the template `{template}` does not exist in the theme"),
             )
             .with_hint("name a template of the theme (page.html, section.html…) or add it to the theme's templates/"));
