@@ -249,3 +249,29 @@ fn check_validates_without_writing() {
     assert!(stdout.starts_with("checked 9 pages"), "{stdout}");
     assert!(!root.join("public").exists());
 }
+
+#[test]
+fn glossary_link_policy_first_per_section_links_once_per_section_in_reading_order() {
+    let root = fixture("basic");
+    let config = std::fs::read_to_string(root.join("quire.toml")).unwrap();
+    std::fs::write(
+        root.join("quire.toml"),
+        format!("{config}\n[glossary]\nlink = \"first-per-section\"\n"),
+    )
+    .unwrap();
+    let out = root.join("out");
+    build(&root, &out, &[]);
+    let tree = read_tree(&out);
+    let compute_links = |path: &str| page(&tree, path).matches("href=\"/docs/glossary/compute/\"").count();
+    // Reading order of the root section: home, then alpha, then intro; home mentions computing power first.
+    assert_eq!(compute_links("index.html"), 1, "home links it");
+    assert_eq!(
+        compute_links("intro/index.html"),
+        0,
+        "later pages of the same section do not"
+    );
+    // The backlinks still list every page that uses the term.
+    let term = page(&tree, "glossary/compute/index.html");
+    let backlinks = &term[term.find("class=\"backlinks\"").unwrap()..];
+    assert!(backlinks.contains("href=\"/docs/intro/\""));
+}
