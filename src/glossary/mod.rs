@@ -213,11 +213,6 @@ impl Glossary {
     pub fn find(&self, text: &str) -> Vec<matcher::Hit> {
         self.matcher.as_ref().map(|m| m.find(text)).unwrap_or_default()
     }
-
-    /// Whether the glossary has any term.
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
-    }
 }
 
 /// The sentence of `text` that contains the byte range `start..end`, trimmed.

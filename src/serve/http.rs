@@ -6,7 +6,7 @@
 //! reach anything outside the site, by construction. Suspicious paths are still refused
 //! early with 400, so a probe gets a clear answer.
 
-use crate::output::{FileSource, Output};
+use crate::output::Output;
 
 /// What to answer a request with.
 #[derive(Debug, PartialEq, Eq)]
@@ -118,14 +118,6 @@ pub fn route(url: &str, base_path: &str, output: &Output) -> Reply {
         };
     }
     Reply::NotFound
-}
-
-/// The bytes of an output file (copied files are read from disk).
-pub fn read(output: &Output, path: &str) -> Option<Vec<u8>> {
-    match output.files.get(path)? {
-        FileSource::Bytes(b) => Some(b.to_vec()),
-        FileSource::Copy(p) => std::fs::read(p).ok(),
-    }
 }
 
 #[cfg(test)]

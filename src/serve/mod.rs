@@ -302,7 +302,7 @@ fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
     }
     let html = |bytes: Vec<u8>| reload::inject(&bytes, build);
     match http::route(&url, &base_path, &output) {
-        Reply::File { path, content_type } => match http::read(&output, &path) {
+        Reply::File { path, content_type } => match output.read(&path).and_then(Result::ok) {
             Some(bytes) if content_type.starts_with("text/html") => send(request, 200, content_type, html(bytes)),
             Some(bytes) => send(request, 200, content_type, bytes),
             None => send(request, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
@@ -314,7 +314,9 @@ fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
             let _ = request.respond(response);
         }
         Reply::NotFound => {
-            let body = http::read(&output, "404.html")
+            let body = output
+                .read("404.html")
+                .and_then(Result::ok)
                 .map(html)
                 .unwrap_or_else(|| b"not found".to_vec());
             send(request, 404, "text/html; charset=utf-8", body);
