@@ -5,6 +5,8 @@
 //! [`render`] → [`output`]. [`build`] strings the stages together; the dev
 //! server reuses it rather than having a renderer of its own.
 
+#![warn(missing_docs)]
+
 pub mod build;
 pub mod config;
 pub mod content;

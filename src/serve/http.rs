@@ -12,9 +12,19 @@ use crate::output::Output;
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reply {
     /// A file of the output, with its content type.
-    File { path: String, content_type: &'static str },
+    File {
+        /// Its output path.
+        path: String,
+        /// Its `Content-Type`.
+        content_type: &'static str,
+    },
     /// A redirect (301 for `/dir` → `/dir/`, 302 from `/` to the base path).
-    Redirect { status: u16, location: String },
+    Redirect {
+        /// 301 or 302.
+        status: u16,
+        /// Where to.
+        location: String,
+    },
     /// The site's 404 page.
     NotFound,
     /// A malformed or hostile path.

@@ -19,15 +19,30 @@ const KEEPALIVE: Duration = Duration::from_secs(10);
 pub enum Event {
     /// Sent first on every stream: the current build, and its errors if the last rebuild failed.
     Hello {
+        /// The build being served.
         build: u64,
+        /// The errors of the last rebuild, if it failed.
         diagnostics: Option<Vec<Diagnostic>>,
     },
     /// A new build is in place: reload the page.
-    Reload { build: u64 },
+    Reload {
+        /// The new build.
+        build: u64,
+    },
     /// Only stylesheets changed: swap these (old URL, new URL) pairs in place.
-    Css { build: u64, swap: Vec<(String, String)> },
+    Css {
+        /// The new build.
+        build: u64,
+        /// (old URL, new URL) of each stylesheet.
+        swap: Vec<(String, String)>,
+    },
     /// The last rebuild failed: show these problems over the page.
-    Error { build: u64, diagnostics: Vec<Diagnostic> },
+    Error {
+        /// The build still being served.
+        build: u64,
+        /// What went wrong.
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 impl Event {
