@@ -219,6 +219,7 @@ fn hostile_paths_never_leak_files() {
         "/docs/..\\..\\secret.txt",
         "/docs/site/_index.md",
         "/docs/quire.toml",
+        "/docs/guide%0d%0aSet-Cookie:%20stolen=1",
     ] {
         let r = get(s.port, path);
         assert!(matches!(r.status, 400 | 404), "{path}: status {}", r.status);

@@ -92,7 +92,8 @@ pub fn route(url: &str, base_path: &str, output: &Output) -> Reply {
         return Reply::BadRequest;
     };
     let segments: Vec<&str> = path.split('/').skip(1).collect();
-    let hostile = path.contains(['\\', '\0'])
+    // Control characters (CR/LF above all) would end up in a Location header.
+    let hostile = path.contains(|c: char| c == '\\' || c.is_control())
         || segments
             .iter()
             .any(|s| *s == ".." || *s == "." || (s.len() >= 2 && s.as_bytes()[1] == b':'))
@@ -122,9 +123,10 @@ pub fn route(url: &str, base_path: &str, output: &Output) -> Reply {
         };
     }
     if !rel.is_empty() && output.files.contains_key(&format!("{rel}/index.html")) {
+        // Redirect to the path as the client wrote it (still percent-encoded), plus the slash.
         return Reply::Redirect {
             status: 301,
-            location: format!("{path}/"),
+            location: format!("{raw}/"),
         };
     }
     Reply::NotFound
@@ -213,6 +215,8 @@ mod tests {
             "/C:/Windows/win.ini",
             "/guide/%2e%2e/%2e%2e/quire.toml",
             "/a\\..\\b",
+            "/guide%0d%0aSet-Cookie:%20x",
+            "/%7f",
             "/guide//index.html",
             "relative",
         ] {

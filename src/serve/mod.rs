@@ -307,12 +307,15 @@ fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
             Some(bytes) => send(request, 200, content_type, bytes),
             None => send(request, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
         },
-        Reply::Redirect { status, location } => {
-            let response = tiny_http::Response::empty(status)
-                .with_header(header("Location", &location).unwrap())
-                .with_header(header("Connection", "close").unwrap());
-            let _ = request.respond(response);
-        }
+        Reply::Redirect { status, location } => match header("Location", &location) {
+            Some(to) => {
+                let response = tiny_http::Response::empty(status)
+                    .with_header(to)
+                    .with_header(header("Connection", "close").unwrap());
+                let _ = request.respond(response);
+            }
+            None => send(request, 400, "text/plain; charset=utf-8", b"bad request".to_vec()),
+        },
         Reply::NotFound => {
             let body = output
                 .read("404.html")
