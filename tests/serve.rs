@@ -228,6 +228,7 @@ fn hostile_paths_never_leak_files() {
             !body.contains("TOP-SECRET") && !body.contains("root:x:0") && !body.contains("base_url"),
             "{path} leaked"
         );
+        assert!(r.header("set-cookie").is_none(), "{path} injected a header");
     }
 }
 
