@@ -59,30 +59,43 @@ fn wanted(name: &str) -> bool {
 /// navigation is most of a page's bytes and none of its words, and parsing HTML is most
 /// of Pagefind's indexing time.
 pub fn index_files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    let fail = |e: anyhow::Error| {
-        BuildError::single(
-            Diagnostic::error(BUNDLE_DIR, 0, 0, format!("building the search index failed: {e:#}"))
-                .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
-        )
-    };
-    // Plain text per page, prepared in parallel; Pagefind then needs no HTML parsing.
-    let pages: Vec<(String, String, String)> = site
+    index_records(records(site))
+}
+
+/// What Pagefind indexes of one page.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The page's URL, with the base path.
+    pub url: String,
+    /// The page's title.
+    pub title: String,
+    /// The page's text.
+    pub text: String,
+}
+
+/// The records of a site: everything the index needs, detached from the [`Site`] so the dev
+/// server can index them on another thread while it goes on serving and rebuilding.
+#[derive(Debug, Clone)]
+pub struct Records {
+    language: String,
+    pages: Vec<Record>,
+}
+
+/// Prepares each page's record (in parallel; Pagefind then needs no HTML parsing).
+pub fn records(site: &Site) -> Records {
+    let pages = site
         .content
         .reading_order
         .par_iter()
         .map(|&p| {
             let page = &site.content.pages[p];
-            (
-                site.base.local(&page.path),
-                page.title.clone(),
-                plain_text(&site.bodies[p].html),
-            )
+            Record {
+                url: site.base.local(&page.path),
+                title: page.title.clone(),
+                text: plain_text(&site.bodies[p].html),
+            }
         })
         .collect();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| fail(e.into()))?;
     let language = site
         .config
         .language
@@ -90,6 +103,22 @@ pub fn index_files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
         .next()
         .unwrap_or("en")
         .to_lowercase();
+    Records { language, pages }
+}
+
+/// Builds the index of `records`: the bundle's files as (output path, bytes).
+pub fn index_records(records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let fail = |e: anyhow::Error| {
+        BuildError::single(
+            Diagnostic::error(BUNDLE_DIR, 0, 0, format!("building the search index failed: {e:#}"))
+                .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
+        )
+    };
+    let Records { language, pages } = records;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| fail(e.into()))?;
     let files = runtime
         .block_on(async {
             let options = PagefindServiceConfig::builder()
@@ -97,7 +126,7 @@ pub fn index_files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
                 .force_language(language.clone())
                 .build();
             let mut index = PagefindIndex::new(Some(options))?;
-            for (url, title, text) in pages {
+            for Record { url, title, text } in pages {
                 let meta = BTreeMap::from([("title".to_string(), title)]);
                 index
                     .add_custom_record(url, text, language.clone(), Some(meta), None, None)

@@ -12,6 +12,7 @@ pub mod watch;
 use crate::build::render_output_with;
 use crate::diagnostics::{BuildError, Diagnostic};
 use crate::output::{FileSource, Output};
+use crate::publish::search;
 use crate::render::{self, Templates};
 use crate::site::{Site, SiteOptions};
 use anyhow::{Context, Result, bail};
@@ -41,6 +42,8 @@ pub struct ServeOptions {
 /// What the HTTP threads read: the last good output and the current errors.
 struct Shared {
     output: Arc<Output>,
+    /// The search bundle, kept apart so the search thread can replace it on its own.
+    search: Arc<Output>,
     build: u64,
     base_path: String,
     errors: Option<Vec<Diagnostic>>,
@@ -59,24 +62,41 @@ enum Outcome {
     Failed(BuildError),
 }
 
-/// Builds the whole site in memory. Rebuilds skip the search index (it is the slowest part
-/// of a large build) and carry over the one from `previous`: search results may lag behind
-/// edits until the server restarts, but pages never wait for the index.
-fn full_build(root: &Path, options: &SiteOptions, previous: Option<&Output>) -> Result<(Built, Output), BuildError> {
+/// Builds the whole site in memory, without the search index: that is built on the search
+/// thread (see [`spawn_search_indexer`]) so that pages never wait for it.
+fn full_build(root: &Path, options: &SiteOptions) -> Result<(Built, Output), BuildError> {
     let site = Site::load(root, options)?;
     let templates = Templates::new(&site)?;
-    let mut output = render_output_with(&site, &templates, previous.is_none())?;
-    if let Some(previous) = previous {
-        let prefix = format!("{}/", crate::publish::search::BUNDLE_DIR);
-        for (path, file) in previous
-            .files
-            .range(prefix.clone()..)
-            .take_while(|(p, _)| p.starts_with(&prefix))
-        {
-            output.files.entry(path.clone()).or_insert_with(|| file.clone());
-        }
-    }
+    let output = render_output_with(&site, &templates, false)?;
     Ok((Built { site, templates }, output))
+}
+
+/// Indexes the newest records it is sent, on a thread of its own, and puts the index in
+/// place for the HTTP threads; older requests still waiting are skipped.
+fn spawn_search_indexer(shared: Arc<RwLock<Shared>>) -> std::sync::mpsc::Sender<search::Records> {
+    let (tx, rx) = std::sync::mpsc::channel::<search::Records>();
+    std::thread::spawn(move || {
+        while let Ok(mut records) = rx.recv() {
+            while let Ok(newer) = rx.try_recv() {
+                records = newer;
+            }
+            match search::index_records(records) {
+                Ok(files) => {
+                    let index: Output = Output {
+                        files: files
+                            .into_iter()
+                            .map(|(p, b)| (p, FileSource::Bytes(Arc::new(b))))
+                            .collect(),
+                    };
+                    if let Ok(mut s) = shared.write() {
+                        s.search = Arc::new(index);
+                    }
+                }
+                Err(e) => eprintln!("warning: the search index was not updated: {e}"),
+            }
+        }
+    });
+    tx
 }
 
 /// Stylesheets that changed name between two outputs, when nothing else changed.
@@ -142,9 +162,20 @@ struct Server {
     shared: Arc<RwLock<Shared>>,
     hub: Hub,
     built: Option<Built>,
+    /// Where to send a site's search records to be indexed (none when search is off).
+    indexer: Option<std::sync::mpsc::Sender<search::Records>>,
 }
 
 impl Server {
+    /// Asks the search thread to index the current site.
+    fn reindex(&self) {
+        if let (Some(indexer), Some(built)) = (&self.indexer, &self.built)
+            && built.site.config.search.enabled
+        {
+            let _ = indexer.send(search::records(&built.site));
+        }
+    }
+
     /// Rebuilds after `changed`: incrementally when only page bodies changed, else in full.
     fn rebuild(&mut self, changed: &[PathBuf]) -> Outcome {
         let only_pages = changed
@@ -158,8 +189,7 @@ impl Server {
             }
         }
         let old = self.shared.read().map(|s| s.output.clone()).unwrap_or_default();
-        let previous = (!old.files.is_empty()).then_some(old.as_ref());
-        match full_build(&self.root, &self.site_options, previous) {
+        match full_build(&self.root, &self.site_options) {
             Ok((built, output)) => {
                 let base_path = built.site.base.path.clone();
                 self.built = Some(built);
@@ -250,8 +280,14 @@ fn error_page(errors: &[Diagnostic]) -> Vec<u8> {
 fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
     let url = request.url().to_string();
     let method = request.method().clone();
-    let (output, build, base_path, errors) = match shared.read() {
-        Ok(s) => (s.output.clone(), s.build, s.base_path.clone(), s.errors.clone()),
+    let (output, search_index, build, base_path, errors) = match shared.read() {
+        Ok(s) => (
+            s.output.clone(),
+            s.search.clone(),
+            s.build,
+            s.base_path.clone(),
+            s.errors.clone(),
+        ),
         Err(_) => return,
     };
     let header = |name: &str, value: &str| tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok();
@@ -301,8 +337,11 @@ fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
         return;
     }
     let html = |bytes: Vec<u8>| reload::inject(&bytes, build);
-    match http::route(&url, &base_path, &output) {
-        Reply::File { path, content_type } => match output.read(&path).and_then(Result::ok) {
+    // The search bundle lives apart from the pages (the search thread replaces it).
+    let in_search = path_only.starts_with(&format!("{base_path}{}/", search::BUNDLE_DIR));
+    let files = if in_search { &search_index } else { &output };
+    match http::route(&url, &base_path, files) {
+        Reply::File { path, content_type } => match files.read(&path).and_then(Result::ok) {
             Some(bytes) if content_type.starts_with("text/html") => send(request, 200, content_type, html(bytes)),
             Some(bytes) => send(request, 200, content_type, bytes),
             None => send(request, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
@@ -371,7 +410,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         base_url: None,
     };
     let started = Instant::now();
-    let first = full_build(&options.root, &site_options, None);
+    let first = full_build(&options.root, &site_options);
     let (built, output, errors) = match first {
         Ok((built, output)) => (Some(built), output, None),
         Err(e) => (None, Output::default(), Some(e)),
@@ -389,6 +428,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         .map_or(1, |d| d.as_millis() as u64);
     let shared = Arc::new(RwLock::new(Shared {
         output: Arc::new(output),
+        search: Arc::new(Output::default()),
         build: first_build,
         base_path: base_path.clone(),
         errors: errors.as_ref().map(|e| e.diagnostics.clone()),
@@ -449,7 +489,10 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         shared: shared.clone(),
         hub: hub.clone(),
         built,
+        indexer: Some(spawn_search_indexer(shared.clone())),
     };
+    // The first index is built while the first pages are already being served.
+    state.reindex();
     std::thread::spawn(move || {
         while let Ok(mut changed) = watcher.changes.recv() {
             // Take in whatever else arrived meanwhile, so one rebuild covers it all.
@@ -465,6 +508,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             match state.rebuild(&changed) {
                 Outcome::Changed { what, event } => {
                     state.hub.broadcast(&event);
+                    state.reindex();
                     eprintln!("{}: {what} in {:.1?}", describe(&changed, &state.root), t.elapsed());
                 }
                 Outcome::Unchanged => eprintln!(
