@@ -31,6 +31,10 @@
         pagefind = pf;
         // URLs in the index already carry the base path.
         return pf.options({ baseUrl: "/", excerptLength: 24 }).then(function () { return pf; });
+      }).catch(function (e) {
+        // Try again on the next keystroke (the dev server may still be building the index).
+        loading = null;
+        throw e;
       });
     }
     return loading;
