@@ -84,6 +84,14 @@ fn measure(label: &str, root: &Path, page: &Path, url: &str) {
     let base = format!("/{}", line.trim().splitn(4, '/').nth(3).unwrap_or(""));
     let url = format!("{base}{url}");
 
+    // Let the first search index finish (it is built beside the served pages) so the edits
+    // below measure a settled server.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !get(port, &format!("{base}pagefind/pagefind-entry.json")).starts_with("HTTP/1.1 200") {
+        assert!(Instant::now() < deadline, "the search index never appeared");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let settled = started.elapsed();
     let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
     events.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(events, "GET /__quire/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
@@ -116,7 +124,7 @@ fn measure(label: &str, root: &Path, page: &Path, url: &str) {
     }
     std::fs::write(page, original).unwrap();
     println!(
-        "{label}: startup {startup:.0?}; save → reload event: median {:.1?}, p90 {:.1?}; save → new page served: median {:.1?}, p90 {:.1?} ({EDITS} edits)",
+        "{label}: startup {startup:.0?} (search index ready at {settled:.1?}); save → reload event: median {:.1?}, p90 {:.1?}; save → new page served: median {:.1?}, p90 {:.1?} ({EDITS} edits)",
         percentile(to_event.clone(), 0.5),
         percentile(to_event, 0.9),
         percentile(to_page.clone(), 0.5),

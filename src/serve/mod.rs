@@ -21,8 +21,9 @@ use reload::{Event, Hub};
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, RwLock};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What `quire serve` is asked to do.
 #[derive(Debug, Clone)]
@@ -70,6 +71,9 @@ fn full_build(root: &Path, options: &SiteOptions) -> Result<(Built, Output), Bui
     let output = render_output_with(&site, &templates, false)?;
     Ok((Built { site, templates }, output))
 }
+
+/// How long edits must pause before the dev server re-indexes search.
+const SEARCH_QUIET: Duration = Duration::from_millis(400);
 
 /// Indexes the newest records it is sent, on a thread of its own, and puts the index in
 /// place for the HTTP threads; older requests still waiting are skipped.
@@ -494,7 +498,26 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     // The first index is built while the first pages are already being served.
     state.reindex();
     std::thread::spawn(move || {
-        while let Ok(mut changed) = watcher.changes.recv() {
+        // The search index is rebuilt once edits pause, so that indexing a large site never
+        // competes for the CPU with the rebuild of the next save.
+        let mut index_pending = false;
+        loop {
+            let wait = if index_pending {
+                SEARCH_QUIET
+            } else {
+                Duration::from_secs(3600)
+            };
+            let mut changed = match watcher.changes.recv_timeout(wait) {
+                Ok(changed) => changed,
+                Err(RecvTimeoutError::Timeout) => {
+                    if index_pending {
+                        state.reindex();
+                        index_pending = false;
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
             // Take in whatever else arrived meanwhile, so one rebuild covers it all.
             while let Ok(more) = watcher.changes.try_recv() {
                 changed.extend(more);
@@ -508,14 +531,16 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             match state.rebuild(&changed) {
                 Outcome::Changed { what, event } => {
                     state.hub.broadcast(&event);
-                    state.reindex();
+                    index_pending = true;
                     eprintln!("{}: {what} in {:.1?}", describe(&changed, &state.root), t.elapsed());
                 }
-                Outcome::Unchanged => eprintln!(
-                    "{}: output unchanged ({:.1?})",
-                    describe(&changed, &state.root),
-                    t.elapsed()
-                ),
+                Outcome::Unchanged => {
+                    eprintln!(
+                        "{}: output unchanged ({:.1?})",
+                        describe(&changed, &state.root),
+                        t.elapsed()
+                    )
+                }
                 Outcome::Failed(e) => {
                     let build = state.fail(&e);
                     state.hub.broadcast(&Event::Error {
