@@ -275,3 +275,34 @@ fn glossary_link_policy_first_per_section_links_once_per_section_in_reading_orde
     let backlinks = &term[term.find("class=\"backlinks\"").unwrap()..];
     assert!(backlinks.contains("href=\"/docs/intro/\""));
 }
+
+#[test]
+fn a_long_section_shows_a_window_of_its_pages_in_the_sidebar() {
+    let root = temp_dir("long-section");
+    std::fs::create_dir_all(root.join("site/many")).unwrap();
+    std::fs::write(root.join("quire.toml"), "title = \"Long\"\n[search]\nenabled = false\n").unwrap();
+    std::fs::write(root.join("site/_index.md"), "Home.\n").unwrap();
+    std::fs::write(root.join("site/many/_index.md"), "---\ntitle: Many\n---\n").unwrap();
+    for i in 0..120 {
+        std::fs::write(
+            root.join(format!("site/many/{i:03}-p{i}.md")),
+            format!("---\ntitle: Page {i}\n---\nText.\n"),
+        )
+        .unwrap();
+    }
+    let out = root.join("out");
+    build(&root, &out, &[]);
+    let tree = read_tree(&out);
+    let sidebar = |path: &str| {
+        let html = page(&tree, path);
+        let start = html.find("id=\"sidebar\"").unwrap();
+        html[start..start + html[start..].find("</nav>").unwrap()].to_string()
+    };
+    let first = sidebar("many/p0/index.html");
+    assert_eq!(first.matches("href=\"/many/p").count(), 50, "50 pages of 120");
+    assert!(first.contains(">Page 49<") && !first.contains(">Page 50<"));
+    assert!(first.contains("All 120 pages"));
+    let last = sidebar("many/p119/index.html");
+    assert!(last.contains("<a href=\"/many/p119/\" aria-current=\"page\">Page 119</a>"));
+    assert!(!last.contains(">Page 0<"));
+}

@@ -151,6 +151,8 @@ struct Renderer<'a> {
     theme: &'a Theme,
     /// Position of each page in the reading order.
     order_pos: Vec<usize>,
+    /// For each page, which window of its section's pages its sidebar shows (0 for short sections).
+    window: Vec<usize>,
     /// Sidebars already built, by (section, window), as Tera values that pages share.
     sidebars: std::sync::Mutex<std::collections::HashMap<(SectionId, usize), tera::Value>>,
 }
@@ -180,22 +182,9 @@ impl<'a> Renderer<'a> {
 
     /// Which window of its section's pages the sidebar of `page` shows (0 for short sections).
     fn window_of(&self, page: Option<PageId>) -> (SectionId, usize) {
-        let content = &self.site.content;
         let Some(p) = page else { return (0, 0) };
-        let section = content.pages[p].section;
-        let pages = content.sections[section]
-            .children
-            .iter()
-            .filter(|c| matches!(c, Child::Page(_)));
-        let position = pages.clone().position(|c| *c == Child::Page(p)).unwrap_or(0);
-        (
-            section,
-            if pages.count() > SIDEBAR_WINDOW {
-                position / SIDEBAR_WINDOW
-            } else {
-                0
-            },
-        )
+        let section = self.site.content.pages[p].section;
+        (section, self.window[p])
     }
 
     /// The sidebar for `page` as a shared Tera value, built once per (section, window).
@@ -546,10 +535,23 @@ impl Templates {
         for (i, &p) in site.content.reading_order.iter().enumerate() {
             order_pos[p] = i;
         }
+        let mut window = vec![0; site.content.pages.len()];
+        for section in &site.content.sections {
+            let pages = section.children.iter().filter_map(|c| match c {
+                Child::Page(p) => Some(*p),
+                Child::Section(_) => None,
+            });
+            if pages.clone().count() > SIDEBAR_WINDOW {
+                for (i, p) in pages.enumerate() {
+                    window[p] = i / SIDEBAR_WINDOW;
+                }
+            }
+        }
         Renderer {
             site,
             theme: &self.theme,
             order_pos,
+            window,
             sidebars: Default::default(),
         }
     }
