@@ -48,9 +48,11 @@ pub const BUNDLE_DIR: &str = "pagefind";
 /// fetches carry content hashes of their own.
 pub const PAGEFIND_VERSION: &str = "1.6.0";
 
-/// Pagefind's prebuilt UIs; the theme brings its own.
+/// Pagefind's prebuilt UIs are left out: the theme brings its own. Everything else stays,
+/// `wasm.unknown.pagefind` included: it is the WebAssembly the loader fetches for a language
+/// Pagefind has no stemmer for (Chinese, Japanese, Korean…).
 fn wanted(name: &str) -> bool {
-    !(name.contains("-ui.") || name.starts_with("pagefind-highlight") || name.starts_with("wasm.unknown"))
+    !(name.contains("-ui.") || name.starts_with("pagefind-highlight"))
 }
 
 /// Indexes every page's title and text and adds the bundle to `output`.
@@ -89,10 +91,18 @@ pub fn records(site: &Site) -> Records {
         .par_iter()
         .map(|&p| {
             let page = &site.content.pages[p];
+            let mut text = plain_text(&site.bodies[p].html);
+            // A term's page shows its other spellings above the definition: searching for
+            // "co-packaged optics" must find the page of CPO even if its text never says it.
+            if let Some(term) = site.glossary.by_page.get(&p).map(|&t| &site.glossary.terms[t])
+                && !term.aliases.is_empty()
+            {
+                text = format!("Also: {}. {text}", term.aliases.join(", "));
+            }
             Record {
                 url: site.base.local(&page.path),
                 title: page.title.clone(),
-                text: plain_text(&site.bodies[p].html),
+                text,
             }
         })
         .collect();
@@ -151,6 +161,51 @@ mod tests {
     fn version_matches_the_pinned_crate() {
         let manifest = include_str!("../../Cargo.toml");
         assert!(manifest.contains(&format!("pagefind = {{ version = \"={PAGEFIND_VERSION}\"")));
+    }
+
+    fn bundle(language: &str) -> BTreeMap<String, Vec<u8>> {
+        let pages = vec![Record {
+            url: "/a/".into(),
+            title: "A".into(),
+            text: "Co-packaged optics 共封装光学".into(),
+        }];
+        index_records(Records {
+            language: language.into(),
+            pages,
+        })
+        .unwrap()
+        .into_iter()
+        .collect()
+    }
+
+    #[test]
+    fn the_bundle_has_the_webassembly_the_loader_asks_for() {
+        // A stemmed language gets its own WebAssembly; one without a stemmer gets the
+        // generic one, which the loader then fetches: both must be in the bundle.
+        for (language, wasm) in [
+            ("en", "pagefind/wasm.en.pagefind"),
+            ("zh", "pagefind/wasm.unknown.pagefind"),
+        ] {
+            let files = bundle(language);
+            assert!(files.contains_key(wasm), "{language}: {:?}", files.keys());
+            let entry = String::from_utf8(files["pagefind/pagefind-entry.json"].clone()).unwrap();
+            let named = if wasm.contains("unknown") {
+                "\"wasm\":null".to_string()
+            } else {
+                format!("\"wasm\":\"{language}\"")
+            };
+            assert!(entry.contains(&named), "{entry}");
+            assert!(files.contains_key("pagefind/pagefind.js") && files.contains_key("pagefind/pagefind-worker.js"));
+            assert!(
+                !files.keys().any(|k| k.contains("-ui.")),
+                "Pagefind's own UIs are left out"
+            );
+        }
+    }
+
+    #[test]
+    fn the_bundle_is_the_same_from_build_to_build() {
+        assert_eq!(bundle("en"), bundle("en"));
     }
 
     #[test]

@@ -67,6 +67,17 @@
     open(true);
   }
 
+  // Pagefind's excerpt is the page's text with "<" and ">" escaped and <mark> around the
+  // matches. Only the marks become elements; the rest is text, never parsed as HTML.
+  function highlight(el, excerpt) {
+    var into = el;
+    excerpt.split(/(<mark>|<\/mark>)/).forEach(function (part) {
+      if (part === "<mark>") into = el.appendChild(document.createElement("mark"));
+      else if (part === "</mark>") into = el;
+      else if (part) into.appendChild(document.createTextNode(part.replace(/&lt;/g, "<").replace(/&gt;/g, ">")));
+    });
+  }
+
   function render(list) {
     results = list;
     panel.innerHTML = "";
@@ -85,8 +96,7 @@
       title.textContent = (r.meta && r.meta.title) || r.url;
       var excerpt = document.createElement("span");
       excerpt.className = "excerpt";
-      // Pagefind's excerpt is escaped text with <mark> around the matches.
-      excerpt.innerHTML = r.excerpt;
+      highlight(excerpt, r.excerpt || "");
       a.appendChild(title);
       a.appendChild(excerpt);
       li.appendChild(a);
