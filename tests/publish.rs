@@ -29,6 +29,7 @@ impl Pages {
                     break;
                 }
                 let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
                 let mut line = String::new();
                 let mut reader = BufReader::new(stream.try_clone().unwrap());
                 if reader.read_line(&mut line).is_err() {
@@ -141,6 +142,12 @@ fn check_site(base_url: &str, origin: &str, base: &'static str) {
     for path in tree.keys().filter(|k| k.starts_with("pagefind/")) {
         assert_eq!(server.get(&format!("{base}{path}")).0, 200, "{path}");
     }
+    check_search_bundle(&server, origin, base);
+    // The crawl reached every page the build wrote: none is orphaned.
+    for page in tree.keys().filter(|k| k.ends_with("index.html")) {
+        let url = format!("{base}{}", page.trim_end_matches("index.html"));
+        assert!(seen.contains_key(&url), "{url} is linked from no page");
+    }
     // A deliberate miss gets the 404 page, whose own links and assets all work.
     let (status, body) = server.get(&format!("{base}no/such/page/"));
     assert_eq!(status, 404);
@@ -154,6 +161,40 @@ fn check_site(base_url: &str, origin: &str, base: &'static str) {
         if local.starts_with('/') {
             assert_eq!(server.get(local.split('#').next().unwrap()).0, 200, "404 page link {r}");
         }
+    }
+}
+
+/// Follows the search box's own way to the index: the page's search script, the loader beside
+/// it (`../pagefind/pagefind.js`), the entry file, then the meta index and the WebAssembly
+/// the entry names for the page's language.
+fn check_search_bundle(server: &Pages, origin: &str, base: &str) {
+    let (_, home) = server.get(base);
+    let home = String::from_utf8_lossy(&home).into_owned();
+    let script = attr_values(&home, "src")
+        .into_iter()
+        .find(|s| s.contains("/assets/search."))
+        .expect("the home page loads the search script");
+    let script = script
+        .strip_prefix(origin)
+        .filter(|_| !origin.is_empty())
+        .unwrap_or(&script);
+    assert!(script.starts_with(&format!("{base}assets/")), "{script}");
+    let bundle = format!("{}pagefind/", script.rsplit_once("assets/").unwrap().0);
+    let get = |name: &str| {
+        let (status, body) = server.get(&format!("{bundle}{name}"));
+        assert_eq!(status, 200, "{bundle}{name}");
+        body
+    };
+    assert!(!get("pagefind.js").is_empty());
+    get("pagefind-worker.js");
+    let entry: serde_json::Value = serde_json::from_slice(&get("pagefind-entry.json")).unwrap();
+    let languages = entry["languages"].as_object().expect("languages in the entry");
+    assert!(!languages.is_empty());
+    for (language, index) in languages {
+        get(&format!("pagefind.{}.pf_meta", index["hash"].as_str().unwrap()));
+        let wasm = index["wasm"].as_str().unwrap_or("unknown");
+        get(&format!("wasm.{wasm}.pagefind"));
+        assert!(index["page_count"].as_u64().unwrap() >= 26, "{language}: {index}");
     }
 }
 
@@ -212,6 +253,20 @@ fn feed_is_atom_with_the_dated_pages_newest_first() {
         assert!(feed.contains(required), "{required} in\n{feed}");
     }
     assert_eq!(feed.matches("<entry>").count(), 2, "only dated pages");
+    for entry in feed.split("<entry>").skip(1) {
+        let entry = &entry[..entry.find("</entry>").expect("entry closed")];
+        for element in ["<id>https://example.com/docs/", "<title>", "<updated>", "<summary>"] {
+            assert!(entry.contains(element), "{element} in {entry}");
+        }
+        assert!(entry.contains("rel=\"alternate\" type=\"text/html\""), "{entry}");
+        // RFC 3339 date-times, as Atom requires: a date-only front matter date gets a time.
+        let updated = &entry[entry.find("<updated>").unwrap() + 9..entry.find("</updated>").unwrap()];
+        assert!(
+            updated.len() >= 20 && updated.as_bytes()[10] == b'T' && (updated.ends_with('Z') || updated.contains('+')),
+            "{updated}"
+        );
+    }
+    assert!(feed.contains("<link href=\"https://example.com/docs/feed.xml\" rel=\"self\""));
     assert!(
         feed.find("/docs/alpha/").unwrap() < feed.find("/docs/intro/").unwrap(),
         "newest first"
@@ -233,6 +288,10 @@ fn feed_is_atom_with_the_dated_pages_newest_first() {
     assert!(stack.is_empty(), "unclosed {stack:?}");
     let home = String::from_utf8(tree["index.html"].clone()).unwrap();
     assert!(home.contains("<link rel=\"alternate\" type=\"application/atom+xml\""));
+    assert!(
+        attr_values(&home, "href").contains(&"/docs/feed.xml".to_string()),
+        "the home page links the feed"
+    );
 }
 
 #[test]
@@ -256,4 +315,32 @@ fn asset_urls_change_with_their_content() {
     assert_ne!(before, after, "a changed stylesheet gets a new URL");
     let home = String::from_utf8(read_tree(&out)["index.html"].clone()).unwrap();
     assert!(home.contains(&after[0]));
+}
+
+#[test]
+fn no_feed_without_dates_and_no_origin_gives_paths() {
+    // The essay has no dated pages: no feed, and no page links one.
+    let out = temp_dir("nofeed");
+    build(&repo(), &out, &["--base-url", "/quire/"]);
+    let tree = read_tree(&out);
+    assert!(!tree.contains_key("feed.xml"));
+    let home = String::from_utf8(tree["index.html"].clone()).unwrap();
+    assert!(!home.contains("application/atom+xml"));
+    // A base URL without a host: the sitemap and robots.txt use the path.
+    let sitemap = String::from_utf8(tree["sitemap.xml"].clone()).unwrap();
+    assert!(sitemap.contains("<loc>/quire/</loc>"), "{sitemap}");
+    assert!(String::from_utf8_lossy(&tree["robots.txt"]).contains("Sitemap: /quire/sitemap.xml"));
+}
+
+#[test]
+fn two_builds_of_the_essay_are_byte_identical_search_index_included() {
+    let (a, b) = (temp_dir("det-a"), temp_dir("det-b"));
+    build(&repo(), &a, &["--base-url", "https://example.github.io/quire/"]);
+    build(&repo(), &b, &["--base-url", "https://example.github.io/quire/"]);
+    let (ta, tb) = (read_tree(&a), read_tree(&b));
+    assert!(ta.keys().filter(|k| k.starts_with("pagefind/")).count() > 20);
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (path, bytes) in &ta {
+        assert!(tb[path] == *bytes, "{path} differs between two builds");
+    }
 }
