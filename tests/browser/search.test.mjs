@@ -78,11 +78,18 @@ test("domestic substitution: arrows move the selection and Enter opens it; Escap
   await page.close();
 });
 
-test("a glossary term is found by its other spellings", async () => {
+test("a glossary term is found by its other spellings; Tab away closes, a click opens", async () => {
   const page = await browser.newPage();
   await page.goto(server.url);
   await searchFor(page, "domestic alternative");
   assert.equal((await hrefs(page))[0], "/quire/glossary/domestic-substitution/");
+  // Tabbing away closes the results, coming back shows them again, a click opens one.
+  await page.keyboard.press("Tab");
+  assert.equal(await page.locator("#search-results").isVisible(), false, "Tab away closes the results");
+  await page.keyboard.press("Shift+Tab");
+  await options(page).first().waitFor({ state: "visible", timeout: 15000 });
+  await options(page).first().locator("a").click();
+  await page.waitForURL(/\/quire\/glossary\/domestic-substitution\/$/, { timeout: 10000 });
   await page.close();
 });
 

@@ -58,10 +58,14 @@
     items[selected].scrollIntoView({ block: "nearest" });
   }
 
+  // A message is not an option: the panel stops being a listbox and the message is
+  // announced as a status.
   function message(text) {
     panel.innerHTML = "";
+    panel.removeAttribute("role");
     var p = document.createElement("p");
     p.className = "empty";
+    p.setAttribute("role", "status");
     p.textContent = text;
     panel.appendChild(p);
     open(true);
@@ -82,7 +86,9 @@
     results = list;
     panel.innerHTML = "";
     if (!list.length) { message("No results"); return; }
+    panel.setAttribute("role", "listbox");
     var ul = document.createElement("ul");
+    ul.setAttribute("role", "presentation");
     list.forEach(function (r, i) {
       var li = document.createElement("li");
       li.id = "search-result-" + i;
@@ -124,7 +130,14 @@
     });
   }
 
-  input.addEventListener("focus", function () { load().catch(function () {}); });
+  input.addEventListener("focus", function () {
+    load().catch(function () {});
+    if (input.value.trim() && panel.hidden) run();
+  });
+  // Tabbing away closes the results; a click on a result moves focus into the panel first.
+  input.addEventListener("blur", function (e) {
+    if (!panel.contains(e.relatedTarget)) open(false);
+  });
   input.addEventListener("input", run);
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown") { e.preventDefault(); if (panel.hidden) run(); else select(selected + 1); }
