@@ -61,8 +61,8 @@ fn run_measured(cmd: &mut Command) -> (Duration, Option<f64>) {
 }
 
 /// An upper bound of what one single-word query downloads: the loader, its worker, the
-/// WebAssembly, the entry and meta files, the largest index chunk and the five largest
-/// fragments (Pagefind fetches one chunk per word and one fragment per result shown).
+/// WebAssembly, the entry and meta files, the largest index chunk and the eight largest
+/// fragments (Pagefind fetches one chunk per word, and the search box shows eight results).
 fn report_search_bytes(out: &Path) {
     let dir = out.join("pagefind");
     let mut fixed = 0u64;
@@ -88,7 +88,7 @@ fn report_search_bytes(out: &Path) {
         }
     }
     fragments.sort_unstable_by(|a, b| b.cmp(a));
-    let query = fixed + chunks.iter().max().copied().unwrap_or(0) + fragments.iter().take(5).sum::<u64>();
+    let query = fixed + chunks.iter().max().copied().unwrap_or(0) + fragments.iter().take(8).sum::<u64>();
     println!(
         "search: index {:.1} MiB in {} chunks and {} fragments; one query downloads at most {:.0} KiB",
         total as f64 / 1048576.0,
