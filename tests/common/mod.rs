@@ -25,7 +25,8 @@ pub fn temp_dir(name: &str) -> PathBuf {
     d
 }
 
-/// Copies a folder recursively (skipping `public/`, `target/` and `node_modules/`).
+/// Copies a folder recursively (skipping `public/`, `target/` and `node_modules/`); symbolic
+/// links are copied as links, so fixtures can hold link loops and links that leave the site.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).into_iter().filter_entry(|e| {
         let n = e.file_name().to_string_lossy();
@@ -34,12 +35,69 @@ pub fn copy_dir(from: &Path, to: &Path) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);
-        if entry.file_type().is_dir() {
+        if entry.file_type().is_symlink() {
+            let target = std::fs::read_link(entry.path()).unwrap();
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(&target, &dest).unwrap();
+            #[cfg(not(unix))]
+            let _ = target;
+        } else if entry.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap();
         } else {
             std::fs::copy(entry.path(), &dest).unwrap();
         }
     }
+}
+
+/// One entry of a [`snapshot`]: a file's bytes, a folder, or a symbolic link's target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// A regular file and its bytes.
+    File(Vec<u8>),
+    /// A folder.
+    Dir,
+    /// A symbolic link and where it points.
+    Link(PathBuf),
+}
+
+/// Every file, folder and link under `dir` (not following links), by relative path: two
+/// equal snapshots mean nothing under `dir` was created, changed or removed.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Entry> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(Result::unwrap)
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let entry = if e.file_type().is_symlink() {
+                Entry::Link(std::fs::read_link(e.path()).unwrap())
+            } else if e.file_type().is_dir() {
+                Entry::Dir
+            } else {
+                Entry::File(std::fs::read(e.path()).unwrap())
+            };
+            (rel, entry)
+        })
+        .collect()
+}
+
+/// The paths on which two snapshots differ, for failure messages.
+pub fn snapshot_diff(before: &BTreeMap<String, Entry>, after: &BTreeMap<String, Entry>) -> Vec<String> {
+    let mut diff = Vec::new();
+    for (path, entry) in before {
+        match after.get(path) {
+            None => diff.push(format!("removed {path}")),
+            Some(e) if e != entry => diff.push(format!("changed {path}")),
+            _ => {}
+        }
+    }
+    diff.extend(
+        after
+            .keys()
+            .filter(|p| !before.contains_key(*p))
+            .map(|p| format!("added {p}")),
+    );
+    diff
 }
 
 /// A temp copy of `tests/fixtures/<name>`.
