@@ -1,7 +1,7 @@
 //! The whole pipeline: load and check a site, render it in memory, then write it.
 
 use crate::diagnostics::{BuildError, Diagnostic, Severity};
-use crate::output::{self, Output, WriteStats};
+use crate::output::{self, Claims, Origin, Output, WriteStats};
 use crate::render;
 use crate::site::{Site, SiteOptions};
 use anyhow::Result;
@@ -91,38 +91,86 @@ pub fn render_output(site: &Site) -> Result<Output, BuildError> {
 /// [`render_output`] with templates already compiled (the dev server keeps them between rebuilds).
 /// `search` builds the search index (when the site enables it); the dev server passes
 /// `false` on rebuilds and keeps the index of its first build.
+///
+/// Every output path is claimed and checked first; the templates still render, so one run
+/// reports collisions and template errors together.
 pub fn render_output_with(site: &Site, templates: &render::Templates, search: bool) -> Result<Output, BuildError> {
+    let static_dir = site.root.join(STATIC_DIR);
+    let statics = output::static_files(&static_dir).map_err(|e| {
+        BuildError::single(
+            Diagnostic::error(STATIC_DIR, 0, 0, format!("{e:#}"))
+                .with_hint("check the folder's permissions and that its symbolic links lead somewhere"),
+        )
+    })?;
+    let mut errors = claims(site, templates, &statics).check();
     // The search index needs only the site, so it is built while the templates render.
     // A thread of its own: in a rayon job it could wait behind the template jobs.
-    let (output, published) = std::thread::scope(|scope| {
-        let published = scope.spawn(|| crate::publish::published_files(site, search));
-        let output = render::render_site_with(site, templates);
+    let (rendered, published) = std::thread::scope(|scope| {
+        let published = scope.spawn(|| crate::publish::published_files(site, search && errors.is_empty()));
+        let rendered = render::render_site_with(site, templates);
         (
-            output,
+            rendered,
             published.join().unwrap_or_else(|_| {
-                Err(BuildError::single(Diagnostic::error(
-                    "pagefind",
-                    0,
-                    0,
-                    "the search index builder crashed",
-                )))
+                Err(BuildError::single(
+                    Diagnostic::error("pagefind", 0, 0, "the search index builder crashed")
+                        .with_hint("build with `[search] enabled = false` and report the problem"),
+                ))
             }),
         )
     });
-    let mut output = output?;
-    for (path, bytes) in published? {
+    for result in [rendered.as_ref().err(), published.as_ref().err()].into_iter().flatten() {
+        errors.extend(result.diagnostics.iter().cloned());
+    }
+    if !errors.is_empty() {
+        return Err(BuildError::new(errors));
+    }
+    let (mut output, published) = (rendered?, published?);
+    for (path, bytes) in published {
         output.insert(path, bytes);
     }
     for asset in &site.content.assets {
         output.copy(asset.path.clone(), asset.disk.clone());
     }
-    let static_dir = site.root.join(STATIC_DIR);
-    output.add_dir(&static_dir).map_err(|e| {
-        BuildError::single(
-            Diagnostic::error(STATIC_DIR, 0, 0, format!("{e:#}")).with_hint("check the folder's permissions"),
-        )
-    })?;
+    for (path, disk) in statics {
+        output.copy(path, disk);
+    }
     Ok(output)
+}
+
+/// Who writes which output path: pages, copied files, static files and generated files.
+fn claims(site: &Site, templates: &render::Templates, statics: &[(String, PathBuf)]) -> Claims {
+    let mut claims = Claims::default();
+    for page in &site.content.pages {
+        let (line, column) = if page.front.slug.is_some() {
+            page.key_position("slug")
+        } else {
+            (0, 0)
+        };
+        let origin = Origin::Page {
+            file: page.file.clone(),
+            line,
+            column,
+        };
+        claims.claim(format!("{}index.html", page.path), origin);
+    }
+    for asset in &site.content.assets {
+        let file = PathBuf::from(crate::content::CONTENT_DIR).join(&asset.source);
+        claims.claim(asset.path.clone(), Origin::Asset(file));
+    }
+    for (path, _) in statics {
+        claims.claim(path.clone(), Origin::Static(PathBuf::from(STATIC_DIR).join(path)));
+    }
+    claims.claim("404.html", Origin::Generated("the 404 page".into()));
+    for asset in templates.assets() {
+        claims.claim(asset.path.clone(), Origin::Generated(format!("the theme's {}", asset.name)));
+    }
+    for (path, what) in crate::publish::generated_paths(site) {
+        claims.claim(path, Origin::Generated(what.into()));
+    }
+    for (folder, what) in crate::publish::reserved_folders(site) {
+        claims.reserve(folder, what);
+    }
+    claims
 }
 
 fn strict_failure(site: &Site, strict: bool) -> Option<BuildError> {

@@ -147,6 +147,12 @@ fn main() -> ExitCode {
             };
             quire::build(&options).map(|r| {
                 print_warnings(&r);
+                if let Some(aside) = &r.written.kept_aside {
+                    eprintln!(
+                        "{}: warning: files appeared in the output folder during the build; they were kept here\n  hint: move what you need back and delete the folder",
+                        aside.display()
+                    );
+                }
                 println!(
                     "{} → {} ({} written, {} unchanged, {} removed)",
                     summary("built", &r),

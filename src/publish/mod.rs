@@ -28,6 +28,29 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
+/// The sitemap's path in the output.
+pub const SITEMAP: &str = "sitemap.xml";
+/// The robots file's path in the output.
+pub const ROBOTS: &str = "robots.txt";
+
+/// The files this stage generates for `site`, as (output path, what it is for people).
+pub fn generated_paths(site: &Site) -> Vec<(&'static str, &'static str)> {
+    let mut paths = vec![(SITEMAP, "the sitemap"), (ROBOTS, "robots.txt")];
+    if has_feed(site) {
+        paths.push((FEED, "the Atom feed"));
+    }
+    paths
+}
+
+/// Folders this stage fills on its own for `site`, as (folder, what it holds).
+pub fn reserved_folders(site: &Site) -> Vec<(&'static str, &'static str)> {
+    if site.config.search.enabled {
+        vec![(search::BUNDLE_DIR, "the search index")]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Whether the site gets a feed.
 pub fn has_feed(site: &Site) -> bool {
     site.content.pages.iter().any(|p| p.front.date.is_some())
@@ -39,8 +62,8 @@ pub fn has_feed(site: &Site) -> bool {
 /// templates.
 pub fn published_files(site: &Site, search: bool) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let mut files = vec![
-        ("sitemap.xml".to_string(), sitemap::sitemap(site).into_bytes()),
-        ("robots.txt".to_string(), sitemap::robots(site).into_bytes()),
+        (SITEMAP.to_string(), sitemap::sitemap(site).into_bytes()),
+        (ROBOTS.to_string(), sitemap::robots(site).into_bytes()),
     ];
     if has_feed(site) {
         files.push((FEED.into(), feed::atom(site).into_bytes()));

@@ -497,6 +497,11 @@ pub struct Templates {
 }
 
 impl Templates {
+    /// The theme's static files, with their hashed output paths.
+    pub fn assets(&self) -> &[theme::ThemeAsset] {
+        &self.theme.assets
+    }
+
     /// Loads and compiles the site's theme and fills in the values every page shares.
     pub fn new(site: &Site) -> Result<Templates, BuildError> {
         let Theme { mut tera, assets } = Theme::load(&site.root, &site.config.theme)?;

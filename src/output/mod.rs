@@ -1,0 +1,200 @@
+//! Stage 6: the rendered site in memory, and publishing it to the output folder.
+//!
+//! Everything is rendered before anything is written. Every output path is claimed first
+//! ([`claims`]), so collisions are errors of `check` too; writing then goes through the one
+//! path [`guard`] into a stage beside the output folder that replaces it in one step
+//! ([`stage`]), so a failed or killed build leaves the previous output exactly as it was.
+
+pub mod claims;
+pub mod guard;
+pub mod stage;
+
+use crate::diagnostics::{BuildError, Diagnostic};
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use claims::{Claims, Origin};
+pub use guard::Guard;
+pub use stage::MANIFEST;
+
+/// The content of one output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileSource {
+    /// Rendered bytes, shared so that an output can be cloned cheaply (the dev server
+    /// patches a copy of the last output after an incremental rebuild).
+    Bytes(std::sync::Arc<Vec<u8>>),
+    /// A file on disk copied as it is (static files, images).
+    Copy(PathBuf),
+}
+
+/// Every file of a built site, by path relative to the output root (`/`-separated).
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    /// The files, sorted by path so writing and listing are deterministic.
+    pub files: BTreeMap<String, FileSource>,
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    /// Files created or changed.
+    pub written: usize,
+    /// Files left alone because their bytes were already right.
+    pub unchanged: usize,
+    /// Files of the previous build that no longer exist.
+    pub removed: usize,
+    /// Where files that appeared in the output folder during the build were kept, if any.
+    pub kept_aside: Option<PathBuf>,
+}
+
+impl Output {
+    /// Adds rendered bytes at `path`.
+    pub fn insert(&mut self, path: String, bytes: Vec<u8>) {
+        self.files.insert(path, FileSource::Bytes(std::sync::Arc::new(bytes)));
+    }
+
+    /// Adds a file to copy at `path`.
+    pub fn copy(&mut self, path: String, from: PathBuf) {
+        self.files.insert(path, FileSource::Copy(from));
+    }
+
+    /// Reads the bytes of one file (copied files are read from disk).
+    pub fn read(&self, path: &str) -> Option<std::io::Result<Vec<u8>>> {
+        self.files.get(path).map(|f| match f {
+            FileSource::Bytes(b) => Ok(b.to_vec()),
+            FileSource::Copy(p) => std::fs::read(p),
+        })
+    }
+}
+
+/// Every file under `dir` (the site's `static/`) as (output path, file on disk), following
+/// symbolic links; editor leftovers are skipped.
+pub fn static_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || crate::content::is_ignored_name(&name) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        files.push((rel, entry.into_path()));
+    }
+    Ok(files)
+}
+
+/// Writes `output` into `out_dir` through the guard; see [`stage`] for what is kept and
+/// removed. Every error names the folder and says what to do.
+pub fn write(output: &Output, root: &Path, out_dir: &Path) -> Result<WriteStats, BuildError> {
+    let guard = Guard::new(root, out_dir).map_err(BuildError::single)?;
+    stage::publish(output, &guard).map_err(|e| match e.downcast::<BuildError>() {
+        Ok(b) => b,
+        Err(e) => BuildError::single(
+            Diagnostic::error(out_dir, 0, 0, format!("{e:#}")).with_hint(
+                "check the free space and permissions of the output folder and its parent; the previous output is unchanged",
+            ),
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("quire-output-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn files(pairs: &[(&str, &str)]) -> Output {
+        let mut o = Output::default();
+        for (p, b) in pairs {
+            o.insert(p.to_string(), b.as_bytes().to_vec());
+        }
+        o
+    }
+
+    #[test]
+    fn writes_skips_unchanged_and_removes_only_its_own_stale_files() {
+        let root = temp("root");
+        let out = root.join("public");
+        std::fs::create_dir_all(out.join("mine/deep")).unwrap();
+        std::fs::write(out.join("keep-me.txt"), "user file").unwrap();
+        std::fs::write(out.join("mine/deep/x"), "user file").unwrap();
+        std::fs::create_dir_all(out.join("empty")).unwrap();
+        let s = write(&files(&[("a/index.html", "A"), ("b/index.html", "B")]), &root, &out).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (2, 0, 0));
+        let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+        let a_inode = inode(&out.join("a/index.html"));
+
+        let s = write(&files(&[("a/index.html", "A")]), &root, &out).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (0, 1, 1));
+        assert_eq!(inode(&out.join("a/index.html")), a_inode, "an unchanged file is the same file");
+        assert!(!out.join("b").exists(), "emptied folder is removed");
+        assert_eq!(std::fs::read_to_string(out.join("keep-me.txt")).unwrap(), "user file");
+        assert_eq!(std::fs::read_to_string(out.join("mine/deep/x")).unwrap(), "user file");
+        assert!(out.join("empty").is_dir(), "an empty folder of the user's stays");
+        assert!(!root.join(".public.quire-stage").exists(), "no stage is left");
+    }
+
+    #[test]
+    fn refuses_to_replace_what_it_did_not_write() {
+        let root = temp("theirs");
+        let out = root.join("public");
+        std::fs::create_dir_all(out.join("404.html")).unwrap();
+        std::fs::write(out.join("404.html/USERFILE"), "data").unwrap();
+        std::fs::write(out.join("index.html"), "mine").unwrap();
+        let e = write(&files(&[("404.html", "nf"), ("index.html", "home")]), &root, &out).unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("404.html"), "{text}");
+        assert!(text.contains("index.html"), "{text}");
+        assert_eq!(std::fs::read_to_string(out.join("404.html/USERFILE")).unwrap(), "data");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn a_leftover_stage_is_cleared_and_a_foreign_one_refused() {
+        let root = temp("leftover");
+        let out = root.join("public");
+        let stage = root.join(".public.quire-stage");
+        std::fs::create_dir_all(stage.join("half/done")).unwrap();
+        std::fs::write(stage.join(MANIFEST), "half/done/x\n").unwrap();
+        std::fs::write(stage.join("half/done/x"), "partial").unwrap();
+        write(&files(&[("index.html", "home")]), &root, &out).unwrap();
+        assert!(!stage.exists());
+        std::fs::create_dir_all(&stage).unwrap();
+        std::fs::write(stage.join("precious"), "not Quire's").unwrap();
+        assert!(write(&files(&[("index.html", "home")]), &root, &out).is_err());
+        assert!(stage.join("precious").exists());
+    }
+
+    #[test]
+    fn an_output_moved_aside_mid_swap_is_restored() {
+        let root = temp("aside");
+        let out = root.join("public");
+        write(&files(&[("index.html", "old")]), &root, &out).unwrap();
+        std::fs::rename(&out, root.join(".public.quire-old")).unwrap();
+        // The next build starts from the restored previous output: nothing is new but "b".
+        let s = write(&files(&[("index.html", "old"), ("b", "b")]), &root, &out).unwrap();
+        assert_eq!((s.written, s.unchanged), (1, 1));
+        assert!(!root.join(".public.quire-old").exists());
+    }
+
+    #[test]
+    fn refuses_dangerous_output_folders() {
+        let root = temp("danger");
+        std::fs::create_dir_all(root.join("site")).unwrap();
+        let o = Output::default();
+        assert!(write(&o, &root, &root).is_err());
+        assert!(write(&o, &root, &root.join("site/out")).is_err());
+        assert!(write(&o, &root, root.parent().unwrap()).is_err());
+        assert!(write(&o, &root, &root.join("nonexistent/..")).is_err());
+    }
+}

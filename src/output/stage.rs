@@ -1,0 +1,371 @@
+//! Writing a build: everything goes into a stage folder beside the output folder, which
+//! then replaces the output in one step.
+//!
+//! The stage (`.public.quire-stage`, on the same file system as `public/`) receives every
+//! file of the new build: unchanged files as hard links to the previous ones (so their
+//! inode and modification time stay), changed files written afresh, and every entry of the
+//! output folder that Quire did not write (its manifest says which) carried over untouched.
+//! On Linux `renameat2(RENAME_EXCHANGE)` then swaps the stage and the output atomically;
+//! elsewhere two renames do it, and the next build repairs a kill between them. Whatever
+//! moment a build is killed at, the output folder is exactly the previous build or exactly
+//! the new one, and the next build removes the leftover stage.
+
+use super::guard::Guard;
+use super::{FileSource, Output, WriteStats};
+use crate::diagnostics::{BuildError, Diagnostic};
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// The list of files the last build wrote, kept in the output folder.
+pub const MANIFEST: &str = ".quire-manifest";
+/// Suffix of the stage folder beside the output.
+const STAGE: &str = "quire-stage";
+/// Suffix of the previous output while two plain renames swap (systems without an exchange).
+const OLD: &str = "quire-old";
+/// Temporary files of Quire versions that wrote in place; left behind only by a killed build.
+const LEGACY_TMP: &str = ".quire-tmp";
+
+/// What the output folder held before this build.
+#[derive(Default)]
+struct Previous {
+    /// Files the previous build wrote (listed in its manifest and present).
+    ours: BTreeSet<String>,
+    /// Files, links and empty folders that Quire did not write: carried over untouched.
+    theirs: Vec<(String, Kind)>,
+    /// Folders holding something of theirs.
+    their_dirs: BTreeSet<String>,
+    /// Every manifest entry, present or not (to count removals).
+    manifest: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    File,
+    Link,
+    EmptyDir,
+}
+
+/// Whether a leftover stage is Quire's own: it has a manifest, or holds no file at all.
+fn is_ours(dir: &Path) -> bool {
+    dir.join(MANIFEST).is_file()
+        || walkdir::WalkDir::new(dir)
+            .into_iter()
+            .all(|e| e.is_ok_and(|e| e.file_type().is_dir()))
+}
+
+/// Undoes what a killed build left: a stage, or an output moved aside mid-swap.
+fn recover(guard: &Guard) -> Result<()> {
+    let out = guard.out();
+    let old = guard.sibling(OLD);
+    if old.exists() {
+        if !is_ours(&old) {
+            bail!("{} holds files Quire did not write; move them and delete the folder", old.display());
+        }
+        if out.exists() {
+            std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
+        } else {
+            // Killed between the two renames: the previous build goes back in place.
+            std::fs::rename(&old, out).with_context(|| format!("cannot restore {}", out.display()))?;
+        }
+    }
+    let stage = guard.sibling(STAGE);
+    if stage.exists() {
+        if !is_ours(&stage) {
+            bail!(
+                "{} is left from an earlier build but holds files Quire did not write (they appeared in the output folder during that build); move what you need and delete the folder",
+                stage.display()
+            );
+        }
+        std::fs::remove_dir_all(&stage).with_context(|| format!("cannot remove {}", stage.display()))?;
+    }
+    Ok(())
+}
+
+/// Reads the previous output: what Quire wrote, and everything else.
+fn scan(out: &Path) -> Result<Previous> {
+    let mut previous = Previous::default();
+    if !out.exists() {
+        return Ok(previous);
+    }
+    if !out.is_dir() {
+        bail!("the output path {} is a file, not a folder", out.display());
+    }
+    if let Ok(text) = std::fs::read_to_string(out.join(MANIFEST)) {
+        previous.manifest = text.lines().map(str::to_string).collect();
+    }
+    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot read the output folder {}", out.display()))?;
+        let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let kind = entry.file_type();
+        if rel == MANIFEST || (kind.is_file() && rel.ends_with(LEGACY_TMP)) {
+            continue;
+        }
+        if kind.is_dir() {
+            let empty = std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none());
+            if empty && !previous.manifest.iter().any(|m| m.starts_with(&format!("{rel}/"))) {
+                previous.theirs.push((rel, Kind::EmptyDir));
+            }
+            continue;
+        }
+        if kind.is_file() && previous.manifest.contains(&rel) {
+            previous.ours.insert(rel);
+            continue;
+        }
+        previous
+            .theirs
+            .push((rel, if kind.is_symlink() { Kind::Link } else { Kind::File }));
+    }
+    for (rel, _) in &previous.theirs {
+        let mut dir = rel.as_str();
+        while let Some((parent, _)) = dir.rsplit_once('/') {
+            previous.their_dirs.insert(parent.to_string());
+            dir = parent;
+        }
+    }
+    Ok(previous)
+}
+
+/// Paths where the new build and the files Quire did not write would overlap.
+fn conflicts(output: &Output, previous: &Previous, out: &Path) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let hint = "Quire never replaces what it did not write: move or delete it, or build into another folder";
+    for (rel, kind) in &previous.theirs {
+        let folder = format!("{rel}/");
+        let inside = output.files.range(folder.clone()..).next().filter(|(k, _)| k.starts_with(&folder));
+        let clash = match (output.files.contains_key(rel), inside) {
+            (true, _) => Some(format!("the build writes `{rel}`, where the output folder holds a {} that Quire did not write", describe(*kind))),
+            (_, Some((k, _))) if *kind != Kind::EmptyDir => Some(format!(
+                "the build writes `{k}`, which needs `{rel}` to be a folder, but it is a {} that Quire did not write",
+                describe(*kind)
+            )),
+            _ => None,
+        };
+        if let Some(message) = clash {
+            found.push(Diagnostic::error(out.join(rel), 0, 0, message).with_hint(hint));
+        }
+    }
+    for dir in &previous.their_dirs {
+        if output.files.contains_key(dir) {
+            found.push(
+                Diagnostic::error(
+                    out.join(dir),
+                    0,
+                    0,
+                    format!("the build writes the file `{dir}`, where the output folder holds a folder with files Quire did not write"),
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    found
+}
+
+fn describe(kind: Kind) -> &'static str {
+    match kind {
+        Kind::File => "file",
+        Kind::Link => "symbolic link",
+        Kind::EmptyDir => "folder",
+    }
+}
+
+/// Makes `to` hold the same file as `from`: a hard link where the file system allows it.
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    if std::fs::hard_link(from, to).is_err() {
+        std::fs::copy(from, to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+    }
+    Ok(())
+}
+
+fn create_parent(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes one file of the build into the stage; `true` when its bytes are new.
+fn stage_file(guard: &Guard, stage: &Path, previous: &Previous, rel: &str, source: &FileSource) -> Result<bool> {
+    let target = guard.join(stage, rel)?;
+    create_parent(&target)?;
+    let bytes = match source {
+        FileSource::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
+        FileSource::Copy(from) => {
+            std::borrow::Cow::Owned(std::fs::read(from).with_context(|| format!("cannot read {}", from.display()))?)
+        }
+    };
+    if previous.ours.contains(rel) {
+        let old = guard.join(guard.out(), rel)?;
+        let same = std::fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64)
+            && std::fs::read(&old).is_ok_and(|b| b == *bytes);
+        if same {
+            link_or_copy(&old, &target)?;
+            return Ok(false);
+        }
+    }
+    std::fs::write(&target, &bytes).with_context(|| format!("cannot write {}", target.display()))?;
+    Ok(true)
+}
+
+/// Carries one entry Quire did not write from the output into the stage.
+fn carry_over(guard: &Guard, stage: &Path, rel: &str, kind: Kind) -> Result<()> {
+    let from = guard.join(guard.out(), rel)?;
+    let to = guard.join(stage, rel)?;
+    create_parent(&to)?;
+    match kind {
+        Kind::EmptyDir => std::fs::create_dir_all(&to).with_context(|| format!("cannot create {}", to.display())),
+        Kind::File => link_or_copy(&from, &to),
+        Kind::Link => {
+            let target = std::fs::read_link(&from).with_context(|| format!("cannot read {}", from.display()))?;
+            symlink(&target, &to).with_context(|| format!("cannot create {}", to.display()))
+        }
+    }
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(windows)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::windows::fs::symlink_file(target, link)
+}
+
+/// Swaps the finished stage with the output folder. Returns where the previous output now is.
+fn swap(guard: &Guard, stage: &Path) -> Result<Option<PathBuf>> {
+    let out = guard.out();
+    if !out.exists() {
+        std::fs::rename(stage, out).with_context(|| format!("cannot move the build into {}", out.display()))?;
+        return Ok(None);
+    }
+    if exchange(stage, out)? {
+        return Ok(Some(stage.to_path_buf()));
+    }
+    let old = guard.sibling(OLD);
+    std::fs::rename(out, &old).with_context(|| format!("cannot move {} aside", out.display()))?;
+    std::fs::rename(stage, out).with_context(|| format!("cannot move the build into {}", out.display()))?;
+    Ok(Some(old))
+}
+
+/// Atomically exchanges two folders; `false` where the system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<bool> {
+    use std::os::unix::ffi::OsStrExt;
+    let a_c = std::ffi::CString::new(a.as_os_str().as_bytes())?;
+    let b_c = std::ffi::CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both are valid NUL-terminated paths, resolved against the current directory.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a_c.as_ptr(),
+            libc::AT_FDCWD,
+            b_c.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        // Kernels or file systems without the flag: fall back to two renames.
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(err).with_context(|| format!("cannot swap {} into {}", a.display(), b.display())),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> Result<bool> {
+    Ok(false)
+}
+
+/// Removes the previous output once swapped out: only what Quire wrote or carried over
+/// (and the manifest last, so a build killed now still finds the folder is its own).
+fn remove_previous(guard: &Guard, old: &Path, previous: &Previous) -> Result<()> {
+    let entries = previous
+        .ours
+        .iter()
+        .map(String::as_str)
+        .chain(previous.theirs.iter().filter(|(_, k)| *k != Kind::EmptyDir).map(|(r, _)| r.as_str()));
+    for rel in entries {
+        let path = guard.join(old, rel)?;
+        std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+    }
+    for entry in walkdir::WalkDir::new(old).min_depth(1).into_iter().flatten() {
+        if entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(LEGACY_TMP) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    let _ = std::fs::remove_file(old.join(MANIFEST));
+    for entry in walkdir::WalkDir::new(old).contents_first(true).into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            // Only empty folders go; anything that appeared meanwhile stays.
+            let _ = std::fs::remove_dir(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Writes `output` through `guard`: staged, swapped in, previous output removed. A failure
+/// before the swap removes the stage again, so the output folder and its parent are as before.
+pub fn publish(output: &Output, guard: &Guard) -> Result<WriteStats> {
+    recover(guard)?;
+    let previous = scan(guard.out())?;
+    let clashes = conflicts(output, &previous, guard.out());
+    if !clashes.is_empty() {
+        return Err(BuildError::new(clashes).into());
+    }
+    let stage = guard.sibling(STAGE);
+    let stats = match fill_stage(output, guard, &previous, &stage) {
+        Ok(stats) => stats,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&stage);
+            return Err(e);
+        }
+    };
+    finish(guard, &stage, &previous, stats)
+}
+
+/// Writes the new build and everything carried over into the stage.
+fn fill_stage(output: &Output, guard: &Guard, previous: &Previous, stage: &Path) -> Result<WriteStats> {
+    let out = guard.out();
+    std::fs::create_dir_all(stage).with_context(|| format!("cannot create {}", stage.display()))?;
+    if let Ok(meta) = std::fs::metadata(out) {
+        let _ = std::fs::set_permissions(stage, meta.permissions());
+    }
+    // The manifest goes first: it marks the stage as Quire's for the next build to clear.
+    let manifest: String = output.files.keys().map(|k| format!("{k}\n")).collect();
+    std::fs::write(stage.join(MANIFEST), manifest).with_context(|| format!("cannot write {}", stage.display()))?;
+    let results: Vec<Result<bool>> = output
+        .files
+        .par_iter()
+        .map(|(rel, source)| stage_file(guard, stage, previous, rel, source))
+        .collect();
+    let mut stats = WriteStats::default();
+    for r in results {
+        if r? {
+            stats.written += 1;
+        } else {
+            stats.unchanged += 1;
+        }
+    }
+    for (rel, kind) in &previous.theirs {
+        carry_over(guard, stage, rel, *kind)?;
+    }
+    stats.removed = previous.manifest.iter().filter(|m| !output.files.contains_key(*m)).count();
+    Ok(stats)
+}
+
+/// Swaps the stage in and removes the previous output.
+fn finish(guard: &Guard, stage: &Path, previous: &Previous, mut stats: WriteStats) -> Result<WriteStats> {
+    if let Some(old) = swap(guard, stage)? {
+        remove_previous(guard, &old, previous)?;
+        if std::fs::remove_dir(&old).is_err() && old.exists() {
+            stats.kept_aside = Some(old);
+        }
+    }
+    Ok(stats)
+}
