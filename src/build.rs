@@ -118,7 +118,10 @@ pub fn render_output_with(site: &Site, templates: &render::Templates, search: bo
             }),
         )
     });
-    for result in [rendered.as_ref().err(), published.as_ref().err()].into_iter().flatten() {
+    for result in [rendered.as_ref().err(), published.as_ref().err()]
+        .into_iter()
+        .flatten()
+    {
         errors.extend(result.diagnostics.iter().cloned());
     }
     if !errors.is_empty() {
@@ -162,7 +165,10 @@ fn claims(site: &Site, templates: &render::Templates, statics: &[(String, PathBu
     }
     claims.claim("404.html", Origin::Generated("the 404 page".into()));
     for asset in templates.assets() {
-        claims.claim(asset.path.clone(), Origin::Generated(format!("the theme's {}", asset.name)));
+        claims.claim(
+            asset.path.clone(),
+            Origin::Generated(format!("the theme's {}", asset.name)),
+        );
     }
     for (path, what) in crate::publish::generated_paths(site) {
         claims.claim(path, Origin::Generated(what.into()));

@@ -87,7 +87,8 @@ impl Claims {
 
     /// Reserves a whole folder (`pagefind/`) for a generated part of the site.
     pub fn reserve(&mut self, folder: &str, what: &str) {
-        self.reserved.push((folder.trim_end_matches('/').to_string(), what.to_string()));
+        self.reserved
+            .push((folder.trim_end_matches('/').to_string(), what.to_string()));
     }
 
     /// Every problem with the claimed paths, one diagnostic per offending claim.
@@ -134,7 +135,7 @@ impl Claims {
                     (origin, inner_origin, path, inner)
                 };
                 errors.push(user.error(format!(
-                    "the output path `{user_path}` and `{other_path}` of {} cannot both exist: one needs `{path}` to be a file, the other a folder",
+                    "the output path `{user_path}` clashes with `{other_path}` of {}: `{path}` cannot be both a file and a folder",
                     other.describe()
                 )));
             }
@@ -156,7 +157,9 @@ fn unfit_path(path: &str) -> Option<String> {
             ));
         }
         if let Some(c) = segment.chars().find(|c| c.is_control() || *c == '\\') {
-            return Some(format!("contains the character {c:?}, which a URL or file name cannot hold"));
+            return Some(format!(
+                "contains the character {c:?}, which a URL or file name cannot hold"
+            ));
         }
     }
     None
@@ -193,7 +196,7 @@ mod tests {
         let e = c.check();
         assert_eq!(e.len(), 1, "{e:?}");
         assert_eq!((e[0].line, e[0].column), (2, 1), "points at the slug");
-        assert!(e[0].message.contains("cannot both exist"));
+        assert!(e[0].message.contains("cannot be both a file and a folder"), "{}", e[0]);
     }
 
     #[test]

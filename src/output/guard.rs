@@ -60,9 +60,8 @@ impl Guard {
     /// diagnostic about the folder, with a hint.
     pub fn new(root: &Path, out: &Path) -> Result<Guard, Diagnostic> {
         Guard::resolve_and_check(root, out).map_err(|e| {
-            Diagnostic::error(out, 0, 0, format!("{e:#}")).with_hint(
-                "pass another folder with --output (a folder of its own, such as public/ beside quire.toml)",
-            )
+            Diagnostic::error(out, 0, 0, format!("{e:#}"))
+                .with_hint("pass another folder with --output (a folder of its own, such as public/ beside quire.toml)")
         })
     }
 
@@ -123,7 +122,8 @@ fn is_sibling_name(out: &Path, base: &Path) -> bool {
     let (Some(o), Some(b)) = (out.file_name(), base.file_name()) else {
         return false;
     };
-    b.to_string_lossy().starts_with(&format!(".{}.quire-", o.to_string_lossy()))
+    b.to_string_lossy()
+        .starts_with(&format!(".{}.quire-", o.to_string_lossy()))
 }
 
 /// Rejects output paths that could escape the output folder.
@@ -153,7 +153,10 @@ mod tests {
         for out in ["nonexistent/..", "nonexistent/../site/out", "a/b/../../site", "./."] {
             assert!(Guard::new(&root, &root.join(out)).is_err(), "{out} must be refused");
         }
-        assert!(Guard::new(&root, Path::new("/nonexistent/..")).is_err(), "/ must be refused");
+        assert!(
+            Guard::new(&root, Path::new("/nonexistent/..")).is_err(),
+            "/ must be refused"
+        );
         let ok = Guard::new(&root, &root.join("nonexistent/../public")).unwrap();
         assert_eq!(ok.out(), root.join("public"));
     }
@@ -162,10 +165,16 @@ mod tests {
     fn symbolic_links_are_followed() {
         let root = temp("links");
         std::os::unix::fs::symlink(root.join("site"), root.join("public")).unwrap();
-        assert!(Guard::new(&root, &root.join("public")).is_err(), "a link into site/ is site/");
+        assert!(
+            Guard::new(&root, &root.join("public")).is_err(),
+            "a link into site/ is site/"
+        );
         std::os::unix::fs::symlink(root.parent().unwrap(), root.join("up")).unwrap();
         assert!(Guard::new(&root, &root.join("up")).is_err(), "a link to an ancestor");
-        assert!(Guard::new(&root, &root.join("up/..")).is_err(), "`..` after a link is physical");
+        assert!(
+            Guard::new(&root, &root.join("up/..")).is_err(),
+            "`..` after a link is physical"
+        );
     }
 
     #[test]

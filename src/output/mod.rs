@@ -136,7 +136,11 @@ mod tests {
 
         let s = write(&files(&[("a/index.html", "A")]), &root, &out).unwrap();
         assert_eq!((s.written, s.unchanged, s.removed), (0, 1, 1));
-        assert_eq!(inode(&out.join("a/index.html")), a_inode, "an unchanged file is the same file");
+        assert_eq!(
+            inode(&out.join("a/index.html")),
+            a_inode,
+            "an unchanged file is the same file"
+        );
         assert!(!out.join("b").exists(), "emptied folder is removed");
         assert_eq!(std::fs::read_to_string(out.join("keep-me.txt")).unwrap(), "user file");
         assert_eq!(std::fs::read_to_string(out.join("mine/deep/x")).unwrap(), "user file");

@@ -61,7 +61,10 @@ fn recover(guard: &Guard) -> Result<()> {
     let old = guard.sibling(OLD);
     if old.exists() {
         if !is_ours(&old) {
-            bail!("{} holds files Quire did not write; move them and delete the folder", old.display());
+            bail!(
+                "{} holds files Quire did not write; move them and delete the folder",
+                old.display()
+            );
         }
         if out.exists() {
             std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove {}", old.display()))?;
@@ -134,9 +137,16 @@ fn conflicts(output: &Output, previous: &Previous, out: &Path) -> Vec<Diagnostic
     let hint = "Quire never replaces what it did not write: move or delete it, or build into another folder";
     for (rel, kind) in &previous.theirs {
         let folder = format!("{rel}/");
-        let inside = output.files.range(folder.clone()..).next().filter(|(k, _)| k.starts_with(&folder));
+        let inside = output
+            .files
+            .range(folder.clone()..)
+            .next()
+            .filter(|(k, _)| k.starts_with(&folder));
         let clash = match (output.files.contains_key(rel), inside) {
-            (true, _) => Some(format!("the build writes `{rel}`, where the output folder holds a {} that Quire did not write", describe(*kind))),
+            (true, _) => Some(format!(
+                "the build writes `{rel}`, where the output folder holds a {} that Quire did not write",
+                describe(*kind)
+            )),
             (_, Some((k, _))) if *kind != Kind::EmptyDir => Some(format!(
                 "the build writes `{k}`, which needs `{rel}` to be a folder, but it is a {} that Quire did not write",
                 describe(*kind)
@@ -285,11 +295,13 @@ fn exchange(_a: &Path, _b: &Path) -> Result<bool> {
 /// Removes the previous output once swapped out: only what Quire wrote or carried over
 /// (and the manifest last, so a build killed now still finds the folder is its own).
 fn remove_previous(guard: &Guard, old: &Path, previous: &Previous) -> Result<()> {
-    let entries = previous
-        .ours
-        .iter()
-        .map(String::as_str)
-        .chain(previous.theirs.iter().filter(|(_, k)| *k != Kind::EmptyDir).map(|(r, _)| r.as_str()));
+    let entries = previous.ours.iter().map(String::as_str).chain(
+        previous
+            .theirs
+            .iter()
+            .filter(|(_, k)| *k != Kind::EmptyDir)
+            .map(|(r, _)| r.as_str()),
+    );
     for rel in entries {
         let path = guard.join(old, rel)?;
         std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
@@ -355,7 +367,11 @@ fn fill_stage(output: &Output, guard: &Guard, previous: &Previous, stage: &Path)
     for (rel, kind) in &previous.theirs {
         carry_over(guard, stage, rel, *kind)?;
     }
-    stats.removed = previous.manifest.iter().filter(|m| !output.files.contains_key(*m)).count();
+    stats.removed = previous
+        .manifest
+        .iter()
+        .filter(|m| !output.files.contains_key(*m))
+        .count();
     Ok(stats)
 }
 
