@@ -55,6 +55,11 @@ fn render_with(name: &str, page_text: &str, policy: LinkPolicy) -> (Rendered, Co
         base: &base,
         glossary: &glossary,
         policy,
+        settings: &Settings {
+            root: root.clone(),
+            glossary: true,
+            ..Settings::default()
+        },
     };
     let page = &content.pages[content.by_source["a.md"]];
     let r = render(&env, page, &mut HashSet::new());
@@ -200,6 +205,11 @@ fn term_page_does_not_link_itself() {
         base: &base,
         glossary: &glossary,
         policy: LinkPolicy::First,
+        settings: &Settings {
+            root: root.clone(),
+            glossary: true,
+            ..Settings::default()
+        },
     };
     let cpo = &content.pages[content.by_source["glossary/cpo.md"]];
     let r = render(&env, cpo, &mut HashSet::new());

@@ -38,6 +38,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// Overrides `[links] internal` (`--links`).
+    pub links: Option<crate::config::LinkLevel>,
 }
 
 /// What the HTTP threads read: the last good output and the current errors.
@@ -412,6 +414,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let site_options = SiteOptions {
         drafts: options.drafts,
         base_url: None,
+        links: options.links,
     };
     let started = Instant::now();
     let first = full_build(&options.root, &site_options);

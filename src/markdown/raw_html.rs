@@ -1,0 +1,1 @@
+//! Raw HTML in Markdown (placeholder, filled in below).
