@@ -132,6 +132,8 @@ struct Renderer<'a, 'e> {
     map: Option<&'a include::SourceMap>,
     /// Events of a `[[x]]` kept as text (no glossary) still to drop, by link depth.
     literal_wiki: usize,
+    /// The lines of the raw HTML block being read, with their offsets: scanned as one.
+    html_block: Option<Vec<(CowStr<'a>, usize)>>,
     out: Vec<Event<'a>>,
     heading: Option<OpenHeading<'a>>,
     /// Open links, innermost last: `true` for a glossary wiki link (closed with raw HTML).
@@ -180,6 +182,7 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         lines: LineIndex::new(&page.text),
         map: expanded.as_ref().map(|e| &e.map),
         literal_wiki: 0,
+        html_block: None,
         out: Vec::new(),
         heading: None,
         links: Vec::new(),
@@ -451,7 +454,32 @@ impl<'a> Renderer<'a, '_> {
                 } else if tag.starts_with("</a") {
                     self.raw_links = self.raw_links.saturating_sub(1);
                 }
+                let html = self.raw_html(html, &[range.start]);
                 self.emit(Event::InlineHtml(html));
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some(Vec::new());
+                self.emit(Event::Start(Tag::HtmlBlock));
+            }
+            Event::Html(html) if self.html_block.is_some() => {
+                if let Some(lines) = &mut self.html_block {
+                    lines.push((html, range.start));
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let lines = self.html_block.take().unwrap_or_default();
+                let starts: Vec<usize> = lines.iter().map(|(_, s)| *s).collect();
+                let mut joined = String::new();
+                let mut line_starts = Vec::with_capacity(lines.len());
+                for (line, _) in &lines {
+                    line_starts.push(joined.len());
+                    joined.push_str(line);
+                }
+                // Offsets in the joined block map back line by line (a block in a list or
+                // quote loses its indentation or `>` on each line).
+                let html = self.raw_html_block(joined.into(), &line_starts, &starts);
+                self.emit(Event::Html(html));
+                self.emit(Event::End(TagEnd::HtmlBlock));
             }
             other => {
                 if let Event::End(
@@ -556,6 +584,25 @@ impl<'a> Renderer<'a, '_> {
                 dest
             }
         }
+    }
+
+    /// Raw HTML written on one line at `starts[0]`: see [`Renderer::raw_html_block`].
+    fn raw_html(&mut self, html: CowStr<'a>, starts: &[usize]) -> CowStr<'a> {
+        self.raw_html_block(html, &[0], starts)
+    }
+
+    /// Records the anchors of raw HTML and resolves its links. `line_starts[i]` is where the
+    /// i-th source piece begins in `html`, `starts[i]` where it is written in the page.
+    fn raw_html_block(&mut self, html: CowStr<'a>, line_starts: &[usize], starts: &[usize]) -> CowStr<'a> {
+        let scanned = raw_html::scan(&html, |url, offset| {
+            let i = line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+            let at = starts.get(i).copied().unwrap_or(0) + offset - line_starts.get(i).copied().unwrap_or(0);
+            self.resolve(CowStr::from(url.to_string()), at).to_string()
+        });
+        for id in scanned.ids {
+            self.ids.insert(id);
+        }
+        scanned.html.map_or(html, CowStr::from)
     }
 
     /// Ids the theme uses on this page: its fixed ones and the glossary tooltips'.
