@@ -26,10 +26,16 @@ pub fn is_theme_id(id: &str) -> bool {
 
 /// GitHub's heading slug (as github-slugger does it): lower case, every character that is not
 /// a letter, a digit, `-` or `_` dropped, each space turned into `-` (runs are not merged).
+/// Quire parses with smart punctuation, which GitHub does not: the en and em dashes it makes
+/// of `--` and `---` count as what was typed.
 pub fn github_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
+        if c == '–' {
+            out.push_str("--");
+        } else if c == '—' {
+            out.push_str("---");
+        } else if c.is_alphanumeric() || c == '_' || c == '-' {
             out.extend(c.to_lowercase());
         } else if c == ' ' {
             out.push('-');
@@ -75,6 +81,7 @@ mod tests {
         assert_eq!(github_slug("Hello, World!"), "hello-world");
         assert_eq!(github_slug("Rust's `Box<T>` type"), "rusts-boxt-type");
         assert_eq!(github_slug("A -- B"), "a----b");
+        assert_eq!(github_slug("A – B — C"), "a----b-----c", "smart dashes count as typed");
         assert_eq!(github_slug("snake_case and-dash"), "snake_case-and-dash");
         assert_eq!(github_slug("Ünïcode 算力 2.0"), "ünïcode-算力-20");
         assert_eq!(github_slug("Emoji 🎉 here"), "emoji--here");
