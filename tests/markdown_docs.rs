@@ -251,3 +251,65 @@ fn errors_after_an_include_keep_their_line() {
         "line {line} expected:\n{stderr}"
     );
 }
+
+/// `GET path` from the dev server, the body as text.
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
+    };
+    s.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    let _ = write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+/// A `quire serve` killed when dropped.
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_rebuilds_pages_when_an_included_file_changes() {
+    use std::io::BufRead;
+    let root = fixture("includes");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["serve", "--port", "0", "--root", root.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _server = Serving(child);
+    let url = line.trim().strip_prefix("http://127.0.0.1:").expect("the URL first");
+    let (port, base) = url.split_once('/').unwrap();
+    let port: u16 = port.parse().unwrap();
+    let page = format!("/{base}includes/");
+    assert!(http_get(port, &page).contains("Hello, includes!"));
+    let waits = |needle: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while std::time::Instant::now() < deadline {
+            if http_get(port, &page).contains(needle) {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        false
+    };
+    // Outside site/: listings/ beside it, and two includes deep.
+    let listing = root.join("listings/ch01/main.rs");
+    let code = std::fs::read_to_string(&listing).unwrap();
+    std::fs::write(&listing, code.replace("Hello, includes!", "Hello, edited!")).unwrap();
+    assert!(waits("Hello, edited!"), "the page including main.rs was rebuilt");
+    std::fs::write(root.join("listings/snippet.txt"), "The snippet, edited.\n").unwrap();
+    assert!(waits("The snippet, edited."), "a nested include was watched too");
+}
