@@ -170,7 +170,12 @@ impl Ctx<'_> {
     ) -> Result<String, (String, String)> {
         let written = format!("{{{{#include {}}}}}", d.path);
         let target = normalize(&dir.join(d.path));
-        let shown = target.strip_prefix(self.root).unwrap_or(&target).display().to_string();
+        let shown = target
+            .strip_prefix(self.root)
+            .or_else(|_| target.strip_prefix(&self.canonical_root))
+            .unwrap_or(&target)
+            .display()
+            .to_string();
         let escape_hint = "or escape it as `\\{{#include …}}` to show it as text";
         let canonical = target.canonicalize().map_err(|e| {
             (
