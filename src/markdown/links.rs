@@ -76,7 +76,7 @@ fn join(dir: &str, rel: &str) -> Option<String> {
 /// hosted beside those files, so say so and suggest an absolute URL.
 fn climbs_above_root(dest: &str) -> LinkError {
     let rest = dest.trim_start_matches("./").trim_start_matches("../");
-    let rest = rest.trim_start_matches(|c| c == '.' || c == '/');
+    let rest = rest.trim_start_matches(['.', '/']);
     LinkError {
         message: format!(
             "the link `{dest}` points outside the content folder: it climbs above site/, the root of the site"

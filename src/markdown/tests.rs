@@ -225,3 +225,15 @@ fn first_paragraph_is_plain_text() {
     let r = render_page("para", "Some *emphasis* and [a link](b.md).\n\nSecond.\n");
     assert_eq!(r.first_paragraph, "Some emphasis and a link.");
 }
+
+#[test]
+fn an_explicit_theme_id_is_an_error() {
+    let r = render_page("theme-id", "## Main {#content}\n\n## Content\n");
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.errors[0].message.contains("`content` is one the theme"),
+        "{}",
+        r.errors[0].message
+    );
+    assert!(r.html.contains("id=\"content-1\""), "{}", r.html);
+}
