@@ -26,6 +26,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// Overrides `[links] internal` (`--links`).
+    pub links: Option<crate::config::LinkLevel>,
 }
 
 impl BuildOptions {
@@ -37,6 +39,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             strict: false,
+            links: None,
         }
     }
 
@@ -49,6 +52,7 @@ impl BuildOptions {
         SiteOptions {
             drafts: self.drafts,
             base_url: self.base_url.clone(),
+            links: self.links,
         }
     }
 }

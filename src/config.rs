@@ -34,6 +34,52 @@ pub struct Config {
     /// The built-in search.
     #[serde(default)]
     pub search: SearchConfig,
+    /// How Markdown is turned into HTML.
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// How broken links are reported.
+    #[serde(default)]
+    pub links: LinksConfig,
+}
+
+/// The `[markdown]` table.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// How heading ids are made from heading text.
+    #[serde(default)]
+    pub heading_ids: HeadingIds,
+}
+
+/// The algorithm that turns a heading's text into its id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeadingIds {
+    /// GitHub's (and mdBook's): lower case, punctuation dropped, each space a `-`.
+    #[default]
+    Github,
+    /// Quire's first one: words of letters and digits joined by single `-`.
+    Quire,
+}
+
+/// The `[links]` table.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinksConfig {
+    /// Whether a broken internal link stops the build or is only listed.
+    #[serde(default)]
+    pub internal: LinkLevel,
+}
+
+/// How a broken internal link (missing page, file or anchor) is reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkLevel {
+    /// An error: the build stops.
+    #[default]
+    Error,
+    /// A warning: listed with its position, counted in the summary, and the build goes on.
+    Warn,
 }
 
 /// The `[search]` table.

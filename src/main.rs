@@ -1,6 +1,7 @@
 //! The `quire` command line.
 
 use clap::{Args, Parser, Subcommand};
+use quire::config::LinkLevel;
 use quire::{BuildError, BuildOptions, BuildReport};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +49,9 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Report broken internal links as errors or only as warnings (overrides [links] internal).
+        #[arg(long, value_name = "LEVEL")]
+        links: Option<LinkLevel>,
     },
     /// Create a site, a page or a glossary term from a skeleton.
     New {
@@ -95,6 +99,9 @@ struct SiteArgs {
     /// Treat warnings (unused glossary terms, missing summaries…) as errors.
     #[arg(long)]
     strict: bool,
+    /// Report broken internal links as errors or only as warnings (overrides [links] internal).
+    #[arg(long, value_name = "LEVEL")]
+    links: Option<LinkLevel>,
 }
 
 impl SiteArgs {
@@ -102,6 +109,7 @@ impl SiteArgs {
         BuildOptions {
             drafts: self.drafts,
             strict: self.strict,
+            links: self.links,
             ..BuildOptions::new(&self.root)
         }
     }
@@ -173,12 +181,14 @@ fn main() -> ExitCode {
             port,
             open,
             drafts,
+            links,
         } => quire::serve::serve(&quire::serve::ServeOptions {
             root: root.clone(),
             bind: *bind,
             port: *port,
             open: *open,
             drafts: *drafts,
+            links: *links,
         }),
         Command::New { what } => match what {
             NewCommand::Site { dir } => quire::scaffold::new_site(dir).map(|files| {

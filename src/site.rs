@@ -1,11 +1,11 @@
 //! The `Site`: configuration, content, glossary and rendered Markdown, built once per build
 //! and then handed, read-only, to the template stage.
 
-use crate::config::{BaseUrl, Config, LinkPolicy};
+use crate::config::{BaseUrl, Config, LinkLevel, LinkPolicy};
 use crate::content::{Child, Content, LoadOptions, PageId};
 use crate::diagnostics::{BuildError, Diagnostic};
 use crate::glossary::{Glossary, TermId};
-use crate::markdown::{self, Env, Rendered};
+use crate::markdown::{self, Env, Rendered, Settings};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -17,6 +17,8 @@ pub struct SiteOptions {
     pub drafts: bool,
     /// Overrides `base_url` from `quire.toml` (`--base-url`).
     pub base_url: Option<String>,
+    /// Overrides `[links] internal` from `quire.toml` (`--links`).
+    pub links: Option<LinkLevel>,
 }
 
 /// A page that uses a glossary term, with the sentence of the use.
@@ -47,19 +49,35 @@ pub struct Site {
     pub backlinks: Vec<Vec<Backlink>>,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// How Markdown was rendered (kept for incremental rebuilds).
+    pub settings: Settings,
 }
 
 impl Site {
     /// Loads, checks and renders the Markdown of the site at `root`.
     pub fn load(root: &Path, options: &SiteOptions) -> Result<Site, BuildError> {
-        let (config, base) = Config::load(root, options.base_url.as_deref())?;
+        let (mut config, base) = Config::load(root, options.base_url.as_deref())?;
+        if let Some(level) = options.links {
+            config.links.internal = level;
+        }
         let content = Content::load(root, LoadOptions { drafts: options.drafts })?;
         let (glossary, mut errors, mut warnings) = Glossary::build(&content, &config.glossary);
-        let bodies = render_bodies(&content, &base, &glossary, config.glossary.link);
+        let settings = Settings {
+            root: root.to_path_buf(),
+            heading_ids: config.markdown.heading_ids,
+            links: config.links.internal,
+            glossary: content
+                .section_by_dir(config.glossary.section.trim_matches('/'))
+                .is_some(),
+        };
+        let bodies = render_bodies(&content, &base, &glossary, config.glossary.link, &settings);
         for body in &bodies {
             errors.extend(body.errors.iter().cloned());
+            warnings.extend(body.warnings.iter().cloned());
         }
-        errors.extend(check_anchors(&content, &bodies));
+        let (anchor_errors, anchor_warnings) = split_level(check_anchors(&content, &bodies), settings.links);
+        errors.extend(anchor_errors);
+        warnings.extend(anchor_warnings);
         if !errors.is_empty() {
             return Err(BuildError::new(errors));
         }
@@ -87,7 +105,33 @@ impl Site {
             bodies,
             backlinks,
             warnings,
+            settings,
         })
+    }
+
+    /// Every file some page includes, as `root/…` paths (the dev server watches them).
+    pub fn included_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = self.bodies.iter().flat_map(|b| b.includes.iter().cloned()).collect();
+        files.sort();
+        files.dedup();
+        files
+    }
+}
+
+/// Anchor problems are errors, or warnings under `[links] internal = "warn"`.
+fn split_level(found: Vec<Diagnostic>, level: LinkLevel) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    match level {
+        LinkLevel::Error => (found, Vec::new()),
+        LinkLevel::Warn => (
+            Vec::new(),
+            found
+                .into_iter()
+                .map(|mut d| {
+                    d.severity = crate::diagnostics::Severity::Warning;
+                    d
+                })
+                .collect(),
+        ),
     }
 }
 
@@ -101,6 +145,11 @@ impl Site {
             return Ok(None);
         }
         let content_dir = self.root.join(crate::content::CONTENT_DIR);
+        // A file some page includes changes that page too: rebuild in full.
+        let included = self.included_files();
+        if changed.iter().any(|p| included.contains(p)) {
+            return Ok(None);
+        }
         let mut edits = Vec::new();
         for path in changed {
             let Some(source) = path.strip_prefix(&content_dir).ok().and_then(|p| p.to_str()) else {
@@ -151,6 +200,7 @@ impl Site {
             base: &self.base,
             glossary: &self.glossary,
             policy: self.config.glossary.link,
+            settings: &self.settings,
         };
         let ids: Vec<PageId> = undo.iter().map(|u| u.0).collect();
         let fresh: Vec<Rendered> = ids
@@ -162,14 +212,26 @@ impl Site {
             old_bodies.push(std::mem::replace(&mut self.bodies[p], body));
         }
         let mut errors: Vec<Diagnostic> = ids.iter().flat_map(|&p| self.bodies[p].errors.clone()).collect();
-        errors.extend(check_anchors(&self.content, &self.bodies));
-        if !errors.is_empty() {
+        let (anchor_errors, anchor_warnings) =
+            split_level(check_anchors(&self.content, &self.bodies), self.settings.links);
+        errors.extend(anchor_errors);
+        // Link warnings (`[links] internal = "warn"`) are listed and counted by a full build.
+        let warned = !anchor_warnings.is_empty()
+            || ids
+                .iter()
+                .zip(&old_bodies)
+                .any(|(&p, old)| !self.bodies[p].warnings.is_empty() || !old.warnings.is_empty());
+        if !errors.is_empty() || warned {
             for ((id, text, body_start, heading), body) in undo.into_iter().zip(old_bodies) {
                 let page = &mut self.content.pages[id];
                 page.text = text;
                 page.body_start = body_start;
                 page.title_heading = heading;
                 self.bodies[id] = body;
+            }
+            if errors.is_empty() {
+                // New warnings: the full build lists and counts them.
+                return Ok(None);
             }
             return Err(BuildError::new(errors));
         }
@@ -197,12 +259,19 @@ impl Site {
 
 /// Renders every page's Markdown in parallel. With `first-per-section`, the pages of one
 /// section share which terms are already linked, so a section is rendered in reading order.
-fn render_bodies(content: &Content, base: &BaseUrl, glossary: &Glossary, policy: LinkPolicy) -> Vec<Rendered> {
+fn render_bodies(
+    content: &Content,
+    base: &BaseUrl,
+    glossary: &Glossary,
+    policy: LinkPolicy,
+    settings: &Settings,
+) -> Vec<Rendered> {
     let env = Env {
         content,
         base,
         glossary,
         policy,
+        settings,
     };
     if policy != LinkPolicy::FirstPerSection {
         return content

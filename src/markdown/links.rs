@@ -72,6 +72,21 @@ fn join(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// A relative link that climbs above `site/` (`../std/…`): it only works where the site is
+/// hosted beside those files, so say so and suggest an absolute URL.
+fn climbs_above_root(dest: &str) -> LinkError {
+    let rest = dest.trim_start_matches("./").trim_start_matches("../");
+    let rest = rest.trim_start_matches(['.', '/']);
+    LinkError {
+        message: format!(
+            "the link `{dest}` points outside the content folder: it climbs above site/, the root of the site"
+        ),
+        hint: format!(
+            "such a link only works where the site is served beside those files; write an absolute URL (https://example.com/{rest}), or link to a file under site/"
+        ),
+    }
+}
+
 /// Resolves a link or image destination written on `from`.
 pub fn resolve(dest: &str, from: &Page, content: &Content, base: &BaseUrl) -> Result<Target, LinkError> {
     if dest.is_empty() || has_scheme(dest) || dest.starts_with("//") {
@@ -115,10 +130,7 @@ pub fn resolve(dest: &str, from: &Page, content: &Content, base: &BaseUrl) -> Re
     let dir = from.source.rfind('/').map_or("", |i| &from.source[..i]);
     let decoded = percent_decode(path);
     let Some(joined) = join(dir, &decoded) else {
-        return Err(LinkError {
-            message: format!("the link `{dest}` points outside the content folder"),
-            hint: "link to a file under site/, or use a full URL".into(),
-        });
+        return Err(climbs_above_root(dest));
     };
     let page_target = if decoded.ends_with(".md") {
         Some(joined.clone())

@@ -5,11 +5,14 @@
 //! files into site URLs (recording anchors to check once every page is known),
 //! and links glossary terms in running text.
 
+pub mod ids;
+pub mod include;
 pub mod links;
+pub mod raw_html;
 
-use crate::config::{BaseUrl, LinkPolicy};
-use crate::content::{Content, Page, PageId, slugify};
-use crate::diagnostics::{Diagnostic, LineIndex};
+use crate::config::{BaseUrl, HeadingIds, LinkLevel, LinkPolicy};
+use crate::content::{Content, Page, PageId};
+use crate::diagnostics::{Diagnostic, LineIndex, Severity};
 use crate::glossary::{Glossary, TermId, TermUse, sentence_around};
 use links::Target;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html};
@@ -17,6 +20,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 use std::fmt::Write;
 use std::ops::Range;
+use std::path::PathBuf;
 
 /// The Markdown extensions every page is parsed with.
 pub fn parser_options() -> Options {
@@ -75,6 +79,23 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// Problems found (bad links, unknown terms).
     pub errors: Vec<Diagnostic>,
+    /// Broken internal links, when `[links] internal = "warn"`.
+    pub warnings: Vec<Diagnostic>,
+    /// The files the page includes (`{{#include …}}`), as `root/…` paths.
+    pub includes: Vec<PathBuf>,
+}
+
+/// Site-wide settings of Markdown rendering, from `quire.toml` and the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// The folder holding `quire.toml`: includes resolve inside it.
+    pub root: PathBuf,
+    /// How heading ids are made.
+    pub heading_ids: HeadingIds,
+    /// Whether a broken internal link is an error or a warning.
+    pub links: LinkLevel,
+    /// Whether the site has a glossary section: only then is `[[x]]` a glossary link.
+    pub glossary: bool,
 }
 
 /// Everything rendering needs to know beyond the page itself.
@@ -87,6 +108,8 @@ pub struct Env<'a> {
     pub glossary: &'a Glossary,
     /// Which uses to link automatically.
     pub policy: LinkPolicy,
+    /// Includes, heading ids, link level, glossary presence.
+    pub settings: &'a Settings,
 }
 
 /// A heading being collected until its end, so its id and permalink can be written around it.
@@ -102,7 +125,15 @@ struct OpenHeading<'a> {
 struct Renderer<'a, 'e> {
     env: &'e Env<'e>,
     page: &'e Page,
+    /// The text being parsed (the page with its includes put in).
+    text: &'a str,
     lines: LineIndex<'a>,
+    /// Where the parsed text comes from, when includes changed it.
+    map: Option<&'a include::SourceMap>,
+    /// Events of a `[[x]]` kept as text (no glossary) still to drop, by link depth.
+    literal_wiki: usize,
+    /// The lines of the raw HTML block being read, with their offsets: scanned as one.
+    html_block: Option<Vec<(CowStr<'a>, usize)>>,
     out: Vec<Event<'a>>,
     heading: Option<OpenHeading<'a>>,
     /// Open links, innermost last: `true` for a glossary wiki link (closed with raw HTML).
@@ -130,12 +161,14 @@ struct Renderer<'a, 'e> {
     toc: Vec<TocEntry>,
     anchor_checks: Vec<AnchorCheck>,
     errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
 }
 
 /// Renders `page`. `linked` holds the terms already linked earlier in the same scope (for the
 /// `first-per-section` policy it is shared by a section's pages; otherwise it starts empty).
 pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered {
-    let text = page.text.as_str();
+    let expanded = include::expand(&page.text, &page.file, &env.settings.root);
+    let text = expanded.as_ref().map_or(page.text.as_str(), |e| e.text.as_str());
     let explicit_ids = if text.contains("{#") {
         explicit_heading_ids(text)
     } else {
@@ -145,7 +178,11 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
     let mut r = Renderer {
         env,
         page,
-        lines: LineIndex::new(text),
+        text,
+        lines: LineIndex::new(&page.text),
+        map: expanded.as_ref().map(|e| &e.map),
+        literal_wiki: 0,
+        html_block: None,
         out: Vec::new(),
         heading: None,
         links: Vec::new(),
@@ -166,9 +203,14 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         explicit_ids,
         toc: Vec::new(),
         anchor_checks: Vec::new(),
-        errors: Vec::new(),
+        errors: expanded.as_ref().map_or_else(Vec::new, |e| e.errors.clone()),
+        warnings: Vec::new(),
     };
-    let skip = page.title_heading.clone().unwrap_or(0..0);
+    let skip = match (&page.title_heading, &expanded) {
+        (Some(h), Some(e)) => e.map.to_output(h.start)..e.map.to_output(h.end),
+        (Some(h), None) => h.clone(),
+        (None, _) => 0..0,
+    };
     let events = TextMergeWithOffset::new(Parser::new_ext(text, parser_options()).into_offset_iter());
     let mut in_metadata = false;
     for (event, range) in events {
@@ -196,6 +238,8 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         term_uses: r.used,
         first_paragraph: r.first_paragraph.trim().to_string(),
         errors: r.errors,
+        warnings: r.warnings,
+        includes: expanded.map(|e| e.files).unwrap_or_default(),
     }
 }
 
@@ -211,7 +255,19 @@ fn explicit_heading_ids(text: &str) -> HashSet<String> {
 
 impl<'a> Renderer<'a, '_> {
     fn position(&self, offset: usize) -> (usize, usize) {
-        self.lines.position(offset)
+        self.lines.position(self.map.map_or(offset, |m| m.to_source(offset)))
+    }
+
+    /// A broken internal link: an error, or a warning under `[links] internal = "warn"`.
+    fn link_error(&mut self, offset: usize, message: String, hint: &str) {
+        let (line, column) = self.position(offset);
+        let mut d = Diagnostic::error(&self.page.file, line, column, message).with_hint(hint);
+        if self.env.settings.links == LinkLevel::Warn {
+            d.severity = Severity::Warning;
+            self.warnings.push(d);
+        } else {
+            self.errors.push(d);
+        }
     }
 
     fn error(&mut self, offset: usize, message: String, hint: &str) {
@@ -228,7 +284,25 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if self.literal_wiki > 0 {
+            // Inside a `[[x]]` already written out as text.
+            match event {
+                Event::Start(Tag::Link { .. }) => self.literal_wiki += 1,
+                Event::End(TagEnd::Link) => self.literal_wiki -= 1,
+                _ => {}
+            }
+            return;
+        }
         match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { .. },
+                ..
+            }) if !self.env.settings.glossary => {
+                // No glossary: `[[x]]` is just text, as it is everywhere else.
+                let written = self.text.get(range.clone()).unwrap_or_default().to_string();
+                self.event(Event::Text(written.into()), range);
+                self.literal_wiki = 1;
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -290,7 +364,7 @@ impl<'a> Renderer<'a, '_> {
                     self.error(
                         range.start,
                         format!("`[[{dest_url}]]` names a glossary term that is not defined"),
-                        "define the term in the glossary folder, or fix the spelling (titles and aliases both work)",
+                        "define the term in the glossary folder, fix the spelling (titles and aliases both work), or write `\\[\\[…]]` to show the brackets as text",
                     );
                     self.links.push(false);
                     self.emit(Event::Start(Tag::Link {
@@ -380,7 +454,32 @@ impl<'a> Renderer<'a, '_> {
                 } else if tag.starts_with("</a") {
                     self.raw_links = self.raw_links.saturating_sub(1);
                 }
+                let html = self.raw_html(html, &[range.start]);
                 self.emit(Event::InlineHtml(html));
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                self.html_block = Some(Vec::new());
+                self.emit(Event::Start(Tag::HtmlBlock));
+            }
+            Event::Html(html) if self.html_block.is_some() => {
+                if let Some(lines) = &mut self.html_block {
+                    lines.push((html, range.start));
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let lines = self.html_block.take().unwrap_or_default();
+                let starts: Vec<usize> = lines.iter().map(|(_, s)| *s).collect();
+                let mut joined = String::new();
+                let mut line_starts = Vec::with_capacity(lines.len());
+                for (line, _) in &lines {
+                    line_starts.push(joined.len());
+                    joined.push_str(line);
+                }
+                // Offsets in the joined block map back line by line (a block in a list or
+                // quote loses its indentation or `>` on each line).
+                let html = self.raw_html_block(joined.into(), &line_starts, &starts);
+                self.emit(Event::Html(html));
+                self.emit(Event::End(TagEnd::HtmlBlock));
             }
             other => {
                 if let Event::End(
@@ -481,10 +580,34 @@ impl<'a> Renderer<'a, '_> {
                 url.into()
             }
             Err(e) => {
-                self.error(offset, e.message, &e.hint);
+                self.link_error(offset, e.message, &e.hint);
                 dest
             }
         }
+    }
+
+    /// Raw HTML written on one line at `starts[0]`: see [`Renderer::raw_html_block`].
+    fn raw_html(&mut self, html: CowStr<'a>, starts: &[usize]) -> CowStr<'a> {
+        self.raw_html_block(html, &[0], starts)
+    }
+
+    /// Records the anchors of raw HTML and resolves its links. `line_starts[i]` is where the
+    /// i-th source piece begins in `html`, `starts[i]` where it is written in the page.
+    fn raw_html_block(&mut self, html: CowStr<'a>, line_starts: &[usize], starts: &[usize]) -> CowStr<'a> {
+        let scanned = raw_html::scan(&html, |url, offset| {
+            let i = line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+            let at = starts.get(i).copied().unwrap_or(0) + offset - line_starts.get(i).copied().unwrap_or(0);
+            self.resolve(CowStr::from(url.to_string()), at).to_string()
+        });
+        for id in scanned.ids {
+            self.ids.insert(id);
+        }
+        scanned.html.map_or(html, CowStr::from)
+    }
+
+    /// Ids the theme uses on this page: its fixed ones and the glossary tooltips'.
+    fn is_reserved(&self, id: &str) -> bool {
+        ids::is_theme_id(id) || (id.starts_with("term-") && self.env.glossary.terms.iter().any(|t| t.anchor == id))
     }
 
     fn close_heading(&mut self, range: Range<usize>) {
@@ -498,20 +621,18 @@ impl<'a> Renderer<'a, '_> {
                         format!("the heading id `{id}` is used twice on this page"),
                         "give each heading a different {#id}",
                     );
+                } else if self.is_reserved(id) {
+                    self.error(
+                        range.start,
+                        format!("the heading id `{id}` is one the theme gives its own elements"),
+                        "choose another {#id}; the README lists the theme's ids",
+                    );
                 }
                 id.to_string()
             }
             None => {
-                let base = match slugify(&title) {
-                    s if s.is_empty() => "section".to_string(),
-                    s => s,
-                };
-                let mut id = base.clone();
-                let mut n = 1;
-                while self.ids.contains(&id) || self.explicit_ids.contains(&id) {
-                    id = format!("{base}-{n}");
-                    n += 1;
-                }
+                let base = ids::base_id(&title, self.env.settings.heading_ids);
+                let id = ids::unique(&base, &self.ids, &self.explicit_ids, |id| self.is_reserved(id));
                 self.ids.insert(id.clone());
                 id
             }

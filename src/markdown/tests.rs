@@ -55,6 +55,11 @@ fn render_with(name: &str, page_text: &str, policy: LinkPolicy) -> (Rendered, Co
         base: &base,
         glossary: &glossary,
         policy,
+        settings: &Settings {
+            root: root.clone(),
+            glossary: true,
+            ..Settings::default()
+        },
     };
     let page = &content.pages[content.by_source["a.md"]];
     let r = render(&env, page, &mut HashSet::new());
@@ -200,6 +205,11 @@ fn term_page_does_not_link_itself() {
         base: &base,
         glossary: &glossary,
         policy: LinkPolicy::First,
+        settings: &Settings {
+            root: root.clone(),
+            glossary: true,
+            ..Settings::default()
+        },
     };
     let cpo = &content.pages[content.by_source["glossary/cpo.md"]];
     let r = render(&env, cpo, &mut HashSet::new());
@@ -214,4 +224,16 @@ fn term_page_does_not_link_itself() {
 fn first_paragraph_is_plain_text() {
     let r = render_page("para", "Some *emphasis* and [a link](b.md).\n\nSecond.\n");
     assert_eq!(r.first_paragraph, "Some emphasis and a link.");
+}
+
+#[test]
+fn an_explicit_theme_id_is_an_error() {
+    let r = render_page("theme-id", "## Main {#content}\n\n## Content\n");
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.errors[0].message.contains("`content` is one the theme"),
+        "{}",
+        r.errors[0].message
+    );
+    assert!(r.html.contains("id=\"content-1\""), "{}", r.html);
 }

@@ -38,6 +38,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Include drafts.
     pub drafts: bool,
+    /// Overrides `[links] internal` (`--links`).
+    pub links: Option<crate::config::LinkLevel>,
 }
 
 /// What the HTTP threads read: the last good output and the current errors.
@@ -61,6 +63,15 @@ enum Outcome {
     Changed { what: String, event: Event },
     Unchanged,
     Failed(BuildError),
+}
+
+/// Watches the files the pages include, wherever they are in the project.
+fn watch_included(watcher: &mut watch::Watcher, state: &Server) {
+    if let Some(built) = &state.built
+        && let Err(e) = watcher.watch_files(&built.site.included_files())
+    {
+        eprintln!("warning: {e:#}");
+    }
 }
 
 /// Builds the whole site in memory, without the search index: that is built on the search
@@ -412,6 +423,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     let site_options = SiteOptions {
         drafts: options.drafts,
         base_url: None,
+        links: options.links,
     };
     let started = Instant::now();
     let first = full_build(&options.root, &site_options);
@@ -497,6 +509,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     };
     // The first index is built while the first pages are already being served.
     state.reindex();
+    watch_included(&mut watcher, &state);
     std::thread::spawn(move || {
         // The search index is rebuilt once edits pause, so that indexing a large site never
         // competes for the CPU with the rebuild of the next save.
@@ -528,7 +541,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
                 eprintln!("warning: {e:#}");
             }
             let t = Instant::now();
-            match state.rebuild(&changed) {
+            let outcome = state.rebuild(&changed);
+            watch_included(&mut watcher, &state);
+            match outcome {
                 Outcome::Changed { what, event } => {
                     state.hub.broadcast(&event);
                     index_pending = true;

@@ -5,8 +5,10 @@ use anyhow::{Context, Result};
 use notify::event::ModifyKind;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 /// How long the debouncer waits for related events (an editor's write-temp-then-rename
@@ -18,6 +20,8 @@ pub struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
     watched: Vec<PathBuf>,
+    /// Files outside the source folders that pages include (`{{#include ../listings/x.rs}}`).
+    extra: Arc<RwLock<HashSet<PathBuf>>>,
     /// Batches of changed paths.
     pub changes: Receiver<Vec<PathBuf>>,
 }
@@ -35,6 +39,27 @@ impl Watcher {
                     .watch(&d, RecursiveMode::Recursive)
                     .with_context(|| format!("cannot watch {}", d.display()))?;
                 self.watched.push(d);
+            }
+        }
+        Ok(())
+    }
+
+    /// Also watches `files` (what pages include) that lie outside the watched folders. Their
+    /// folders are watched, not the files, since editors replace a file when saving it.
+    pub fn watch_files(&mut self, files: &[PathBuf]) -> Result<()> {
+        for file in files {
+            if relevant(&self.root, file) {
+                continue;
+            }
+            if let Ok(mut extra) = self.extra.write() {
+                extra.insert(file.clone());
+            }
+            let Some(dir) = file.parent() else { continue };
+            if !self.watched.iter().any(|w| w == dir) && dir.is_dir() {
+                self.debouncer
+                    .watch(dir, RecursiveMode::NonRecursive)
+                    .with_context(|| format!("cannot watch {}", dir.display()))?;
+                self.watched.push(dir.to_path_buf());
             }
         }
         Ok(())
@@ -57,6 +82,8 @@ fn relevant(root: &Path, path: &Path) -> bool {
 pub fn watch(root: &Path) -> Result<Watcher> {
     let (tx, rx) = std::sync::mpsc::channel();
     let root_owned = root.to_path_buf();
+    let extra: Arc<RwLock<HashSet<PathBuf>>> = Arc::default();
+    let extra_seen = extra.clone();
     let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         let Ok(events) = result else { return };
         // Reading a file (as every build does) reports access events: only changes count.
@@ -68,7 +95,7 @@ pub fn watch(root: &Path) -> Result<Watcher> {
                 EventKind::Access(_) | EventKind::Other => false,
             })
             .flat_map(|e| e.paths.iter())
-            .filter(|p| relevant(&root_owned, p))
+            .filter(|p| relevant(&root_owned, p) || extra_seen.read().is_ok_and(|x| x.contains(*p)))
             .cloned()
             .collect();
         paths.sort();
@@ -87,6 +114,7 @@ pub fn watch(root: &Path) -> Result<Watcher> {
         debouncer,
         root: root.to_path_buf(),
         watched: Vec::new(),
+        extra,
         changes: rx,
     };
     watcher.watch_new_folders()?;

@@ -187,10 +187,14 @@ pub fn broken_links(tree: &BTreeMap<String, Vec<u8>>, base_path: &str, origin: &
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
         .map(|(p, b)| {
-            (
-                p.as_str(),
-                attr_values(&String::from_utf8_lossy(b), "id").into_iter().collect(),
-            )
+            let html = String::from_utf8_lossy(b);
+            // `<a name>` is a fragment target too (HTML's "indicated part of the document").
+            let names: Vec<String> = html
+                .split("<a ")
+                .skip(1)
+                .filter_map(|tag| attr_values(&format!(" {}", &tag[..tag.find('>')?]), "name").pop())
+                .collect();
+            (p.as_str(), attr_values(&html, "id").into_iter().chain(names).collect())
         })
         .collect();
     let mut broken = Vec::new();
@@ -220,7 +224,10 @@ pub fn broken_links(tree: &BTreeMap<String, Vec<u8>>, base_path: &str, origin: &
                 broken.push(format!("{page} -> {url} (no file {target})"));
                 continue;
             }
-            if let Some(frag) = fragment.filter(|f| !f.is_empty())
+            // Browsers match the percent-decoded fragment (`#%E7%AE%97` finds `id="算"`).
+            if let Some(frag) = fragment
+                .filter(|f| !f.is_empty())
+                .map(|f| quire::markdown::links::percent_decode(&f))
                 && !ids.get(target.as_str()).is_some_and(|s| s.contains(&frag))
             {
                 broken.push(format!("{page} -> {url} (no id #{frag} in {target})"));

@@ -1,0 +1,3 @@
+// ANCHOR: setup
+let a = 1;
+// ANCHOR_END: setup
