@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SECTIONS: usize = 40;
+const SECTIONS: usize = 30;
 const PER_SECTION: usize = 100;
 const TRIALS: usize = 20;
 
@@ -99,6 +99,9 @@ fn a_killed_build_leaves_the_previous_or_the_new_output() {
     tree_a.extend(user.clone());
     tree_b.extend(user);
 
+    // The kills are spread over the build's time as measured in this run: the estimate is
+    // updated by every complete build of B on top of A, since load changes it.
+    let mut estimate = full_b;
     let (mut old, mut new, mut mixed) = (0, 0, Vec::new());
     for trial in 0..TRIALS {
         write_site(&root, 0);
@@ -109,8 +112,8 @@ fn a_killed_build_leaves_the_previous_or_the_new_output() {
         assert_eq!(snapshot(&out), tree_a, "trial {trial}: the previous build is in place");
 
         write_site(&root, 1);
-        // Spread over the build and a little past it: 2.5 %, 7.5 %, … 102.5 % of its time.
-        let at = full_b.mul_f64((trial as f64 + 0.5) / TRIALS as f64 * 1.05);
+        // Spread over the build and past its end, where the old output is being removed.
+        let at = estimate.mul_f64((trial as f64 + 0.5) / TRIALS as f64 * 1.2);
         let mut child = build_cmd(&root, &out).spawn().unwrap();
         std::thread::sleep(at);
         let _ = child.kill(); // SIGKILL on Unix
@@ -128,7 +131,10 @@ fn a_killed_build_leaves_the_previous_or_the_new_output() {
             ));
         }
 
-        build_ok(&root, &out);
+        let took = build_ok(&root, &out);
+        if after == tree_a {
+            estimate = took;
+        }
         assert_eq!(snapshot(&out), tree_b, "trial {trial}: the build after a kill is exactly B");
         assert_eq!(
             siblings(&out),
@@ -137,7 +143,7 @@ fn a_killed_build_leaves_the_previous_or_the_new_output() {
         );
     }
     println!(
-        "{TRIALS} kills over a {full_b:?} build of {} files: {old} left the previous output, {new} the new one, {} a mixture",
+        "{TRIALS} kills spread over a build of about {estimate:?} ({} files) ": {old} left the previous output, {new} the new one, {} a mixture",
         tree_b.len(),
         mixed.len()
     );
