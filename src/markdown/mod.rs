@@ -14,11 +14,12 @@ use crate::glossary::{Glossary, TermId, TermUse, sentence_around};
 use links::Target;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::ops::Range;
 
-/// The Markdown extensions every page is parsed with.
+/// The Markdown extensions every page body is parsed with. No metadata-block extensions:
+/// front matter is cut off before parsing, and a `---` block further down is plain Markdown.
 pub fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -27,8 +28,6 @@ pub fn parser_options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_DEFINITION_LIST
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_WIKILINKS
 }
 
@@ -126,6 +125,9 @@ struct Renderer<'a, 'e> {
     used: Vec<TermUse>,
     used_set: HashSet<TermId>,
     ids: HashSet<String>,
+    /// For each automatic id's base, the next suffix to try, so `## Same` repeated n times
+    /// costs O(n) rather than trying `same-1, same-2, …` from the start each time.
+    next_suffix: HashMap<String, usize>,
     explicit_ids: HashSet<String>,
     toc: Vec<TocEntry>,
     anchor_checks: Vec<AnchorCheck>,
@@ -136,8 +138,10 @@ struct Renderer<'a, 'e> {
 /// `first-per-section` policy it is shared by a section's pages; otherwise it starts empty).
 pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered {
     let text = page.text.as_str();
-    let explicit_ids = if text.contains("{#") {
-        explicit_heading_ids(text)
+    let body_start = page.body_start.min(text.len());
+    let body = &text[body_start..];
+    let explicit_ids = if body.contains("{#") {
+        explicit_heading_ids(body)
     } else {
         HashSet::new()
     };
@@ -163,24 +167,22 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         used: Vec::new(),
         used_set: HashSet::new(),
         ids: HashSet::new(),
+        next_suffix: HashMap::new(),
         explicit_ids,
         toc: Vec::new(),
         anchor_checks: Vec::new(),
         errors: Vec::new(),
     };
     let skip = page.title_heading.clone().unwrap_or(0..0);
-    let events = TextMergeWithOffset::new(Parser::new_ext(text, parser_options()).into_offset_iter());
-    let mut in_metadata = false;
+    // Ranges are shifted back to offsets in the whole file, which positions and the title
+    // heading's range are measured in.
+    let events = TextMergeWithOffset::new(
+        Parser::new_ext(body, parser_options())
+            .into_offset_iter()
+            .map(|(e, r)| (e, r.start + body_start..r.end + body_start)),
+    );
     for (event, range) in events {
-        match &event {
-            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
-            Event::End(TagEnd::MetadataBlock(_)) => {
-                in_metadata = false;
-                continue;
-            }
-            _ => {}
-        }
-        if in_metadata || (range.start >= skip.start && range.end <= skip.end && skip.end > skip.start) {
+        if range.start >= skip.start && range.end <= skip.end && skip.end > skip.start {
             continue;
         }
         r.event(event, range);
@@ -506,11 +508,17 @@ impl<'a> Renderer<'a, '_> {
                     s if s.is_empty() => "section".to_string(),
                     s => s,
                 };
+                let taken = |ids: &HashSet<String>, id: &str| ids.contains(id) || self.explicit_ids.contains(id);
                 let mut id = base.clone();
-                let mut n = 1;
-                while self.ids.contains(&id) || self.explicit_ids.contains(&id) {
-                    id = format!("{base}-{n}");
-                    n += 1;
+                if taken(&self.ids, &id) {
+                    let n = self.next_suffix.entry(base.clone()).or_insert(1);
+                    loop {
+                        id = format!("{base}-{n}");
+                        *n += 1;
+                        if !taken(&self.ids, &id) {
+                            break;
+                        }
+                    }
                 }
                 self.ids.insert(id.clone());
                 id
