@@ -360,7 +360,7 @@ fn assemble(
                             0,
                             format!(
                                 "this folder's name gives the URL segment `{}`, which cannot be used: {why}",
-                                seg.escape_debug()
+                                segment::shown(&seg)
                             ),
                         )
                         .with_hint("rename the folder, or add an `_index.md` with a `slug`"),
@@ -398,10 +398,8 @@ fn assemble(
             && let Some(why) = segment::problem(slug)
         {
             let (line, column) = key_position(&l.text[..l.body_start], "slug");
-            let shown: String = slug.chars().take(60).collect::<String>().escape_debug().to_string();
-            let more = if slug.chars().count() > 60 { "…" } else { "" };
             errors.push(
-                Diagnostic::error(&l.file, line, column, format!("invalid slug `{shown}{more}`: {why}"))
+                Diagnostic::error(&l.file, line, column, format!("invalid slug `{}`: {why}", segment::shown(slug)))
                     .with_hint("a slug is one URL segment of at most 255 bytes: letters, digits, dashes and dots, no `/`, `\\`, `?`, `#`, `%`, spaces or control characters"),
             );
         }
@@ -419,7 +417,10 @@ fn assemble(
                                 &l.file,
                                 0,
                                 0,
-                                format!("this file's name gives the URL segment `{seg}`, which cannot be used: {why}"),
+                                format!(
+                                    "this file's name gives the URL segment `{}`, which cannot be used: {why}",
+                                    segment::shown(&seg)
+                                ),
                             )
                             .with_hint("rename the file, or set a shorter `slug` in its front matter"),
                         );

@@ -41,6 +41,13 @@ pub fn problem(seg: &str) -> Option<String> {
     None
 }
 
+/// A segment as shown in a message: control characters escaped, long ones cut after 60 characters.
+pub fn shown(seg: &str) -> String {
+    let cut: String = seg.chars().take(60).collect();
+    let more = if cut.len() < seg.len() { "…" } else { "" };
+    format!("{}{more}", cut.escape_debug())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
