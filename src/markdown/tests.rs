@@ -215,3 +215,35 @@ fn first_paragraph_is_plain_text() {
     let r = render_page("para", "Some *emphasis* and [a link](b.md).\n\nSecond.\n");
     assert_eq!(r.first_paragraph, "Some emphasis and a link.");
 }
+
+#[test]
+fn repeated_headings_count_on_and_skip_explicit_and_earlier_ids() {
+    let r = render_page(
+        "repeat",
+        "## Same\n\n## Same\n\n## Same 1\n\n## Same\n\n## Same\n\n## Later {#same-3}\n",
+    );
+    let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["same", "same-1", "same-1-1", "same-2", "same-4", "same-3"]);
+}
+
+#[test]
+fn twenty_thousand_repeated_headings_take_linear_time() {
+    // Searching `same-1, same-2, …` from the start each time took 17 s in a release build.
+    let text = "## Same\n\n".repeat(20_000);
+    let started = std::time::Instant::now();
+    let r = render_page("many", &text);
+    assert_eq!(r.ids.len(), 20_000);
+    assert!(r.ids.contains("same-19999"));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_dashed_block_in_the_body_is_rendered() {
+    let r = render_page("body-block", "Intro.\n\n---\ntitle: shown\n---\n\nAfter.\n");
+    assert!(r.html.contains("<hr />"), "{}", r.html);
+    assert!(r.html.contains("title: shown"), "{}", r.html);
+}
