@@ -299,7 +299,14 @@ pub fn split(text: &str, file: &Path) -> Split {
     };
     let front = match keys {
         Err(e) => {
-            problems.push(at_file_line(e));
+            // The typed parse may stop earlier, at the key whose value is wrong, rather than
+            // where the syntax finally broke; report whichever comes first.
+            let typed = match block.kind {
+                Kind::Yaml => parse_yaml(source).err(),
+                Kind::Toml => None,
+            };
+            let first = typed.filter(|t| (t.0, t.1) < (e.0, e.1)).unwrap_or(e);
+            problems.push(at_file_line(first));
             FrontMatter::default()
         }
         Ok(keys) => {
@@ -467,6 +474,12 @@ mod tests {
         assert_eq!(s.front.weight, Some(2));
         let t = split("+++\na = 1\nb = 2\n+++\n", Path::new("a.md"));
         assert_eq!(t.errors.len(), 2);
+    }
+
+    #[test]
+    fn a_broken_value_is_reported_at_its_key() {
+        let e = parse("---\ntitle: [unclosed\ndescription: d\n---\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
     }
 
     #[test]
