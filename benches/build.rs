@@ -3,6 +3,9 @@
 //! the same Markdown. Prints figures; asserts nothing about time.
 //!
 //! `cargo bench --bench build` (10,000 pages), or `QUIRE_BENCH_PAGES=1000 cargo bench --bench build`.
+//! It ends with one page of 20,000 and of 50,000 identical `## Same` headings, timed against as
+//! many unique headings, so that id assignment is seen to grow linearly;
+//! `QUIRE_BENCH_ONLY=headings cargo bench --bench build` runs just that case.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -98,7 +101,48 @@ fn report_search_bytes(out: &Path) {
     );
 }
 
+/// Times loading (Markdown included) of a site whose one page has `n` headings.
+fn time_headings(n: usize, repeated: bool) -> Duration {
+    let root = std::env::temp_dir().join(format!("quire-bench-headings-{n}-{repeated}"));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("site")).unwrap();
+    std::fs::write(root.join("quire.toml"), "title = \"Headings\"\n").unwrap();
+    std::fs::write(root.join("site/_index.md"), "# Home\n").unwrap();
+    let mut page = String::from("---\ntitle: Headings\n---\n");
+    for i in 0..n {
+        if repeated {
+            page.push_str("## Same\n\ntext\n\n");
+        } else {
+            page.push_str(&format!("## Heading {i}\n\ntext\n\n"));
+        }
+    }
+    std::fs::write(root.join("site/headings.md"), page).unwrap();
+    let options = quire::site::SiteOptions::default();
+    let (site, elapsed) = time(|| quire::Site::load(&root, &options).expect("heading site loads"));
+    let ids = &site.bodies[site.content.by_source["headings.md"]].ids;
+    assert_eq!(ids.len(), n, "every heading has its own id");
+    let _ = std::fs::remove_dir_all(&root);
+    elapsed
+}
+
+/// Repeated headings must cost what unique ones do: time both at two sizes.
+fn repeated_headings() {
+    for n in [20_000, 50_000] {
+        let same = time_headings(n, true);
+        let unique = time_headings(n, false);
+        println!(
+            "{n} headings: repeated `## Same` {same:.2?} ({:.1} µs each), unique {unique:.2?} ({:.1} µs each)",
+            same.as_secs_f64() * 1e6 / n as f64,
+            unique.as_secs_f64() * 1e6 / n as f64
+        );
+    }
+}
+
 fn main() {
+    if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("headings") {
+        repeated_headings();
+        return;
+    }
     let pages: usize = std::env::var("QUIRE_BENCH_PAGES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -175,4 +219,5 @@ fn main() {
     } else {
         println!("hugo: not installed (apt-get install hugo) — skipped");
     }
+    repeated_headings();
 }

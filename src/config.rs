@@ -1,5 +1,6 @@
 //! Stage 1: load `quire.toml`, the site's configuration.
 
+use crate::content::text;
 use crate::diagnostics::{BuildError, Diagnostic, LineIndex, key_position};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -7,9 +8,9 @@ use std::path::Path;
 /// The name of the configuration file at the site root.
 pub const CONFIG_FILE: &str = "quire.toml";
 
-/// Everything `quire.toml` can say. Unknown keys are an error, so a typo never goes unnoticed.
+/// Everything `quire.toml` can say. Unknown keys are an error (every one is listed), so a
+/// typo never goes unnoticed.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct Config {
     /// The site's name, shown in the header and in every `<title>`.
     pub title: String,
@@ -84,7 +85,6 @@ pub enum LinkLevel {
 
 /// The `[search]` table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct SearchConfig {
     /// Build the search index (the largest part of a large site's build time).
     #[serde(default = "default_true")]
@@ -103,7 +103,6 @@ fn default_true() -> bool {
 
 /// The `[glossary]` table.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct GlossaryConfig {
     /// Which uses of a term are linked automatically.
     #[serde(default)]
@@ -202,49 +201,162 @@ impl BaseUrl {
     }
 }
 
+/// The keys of `quire.toml` outside any table.
+pub const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "author",
+    "language",
+    "base_url",
+    "theme",
+    "glossary",
+    "search",
+    "markdown",
+    "links",
+];
+/// The keys of each table of `quire.toml`.
+pub const TABLE_KEYS: &[(&str, &[&str])] = &[
+    ("glossary", &["link", "section"]),
+    ("search", &["enabled"]),
+    ("markdown", &["heading_ids"]),
+    ("links", &["internal"]),
+];
+
+/// Where `key` is written inside `[table]` (or before the first table when `table` is `None`);
+/// falls back to the first line naming the key anywhere.
+fn table_key_position(text: &str, table: Option<&str>, key: &str) -> (usize, usize) {
+    let mut inside = table.is_none();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(header) = trimmed.strip_prefix('[').and_then(|l| l.trim_end().strip_suffix(']')) {
+            inside = table == Some(header.trim());
+            continue;
+        }
+        let names_key = trimmed
+            .strip_prefix(key)
+            .is_some_and(|r| r.trim_start().starts_with('='));
+        if inside && names_key {
+            return (i + 1, line.len() - trimmed.len() + 1);
+        }
+    }
+    key_position(text, key)
+}
+
 impl Config {
     /// Reads and checks `quire.toml` in `root`; `base_url_override` comes from `--base-url`.
     pub fn load(root: &Path, base_url_override: Option<&str>) -> Result<(Config, BaseUrl), BuildError> {
+        match Config::load_all(root, base_url_override) {
+            (Some(config), errors) if errors.is_empty() => Ok(config),
+            (_, errors) => Err(BuildError::new(errors)),
+        }
+    }
+
+    /// Like [`Config::load`], but returns every problem, and the configuration when it could be read.
+    pub fn load_all(root: &Path, base_url_override: Option<&str>) -> (Option<(Config, BaseUrl)>, Vec<Diagnostic>) {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            BuildError::single(
-                Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read the site configuration: {e}")).with_hint(
-                    format!("run quire in a site folder (one with `{CONFIG_FILE}`), or pass --root DIR"),
-                ),
-            )
-        })?;
-        Config::parse(&text, base_url_override)
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                let error = Diagnostic::error(CONFIG_FILE, 0, 0, format!("cannot read the site configuration: {e}"))
+                    .with_hint(format!(
+                        "run quire in a site folder (one with `{CONFIG_FILE}`), or pass --root DIR"
+                    ));
+                return (None, vec![error]);
+            }
+        };
+        let decoded = text::decode(bytes, Path::new(CONFIG_FILE));
+        let (config, mut errors) = Config::parse_all(&decoded.text, base_url_override);
+        errors.extend(decoded.errors);
+        (config, errors)
+    }
+
+    /// What the later stages use when `quire.toml` cannot be read, so they still report their errors.
+    pub fn fallback() -> (Config, BaseUrl) {
+        let config = Config {
+            title: String::new(),
+            description: String::new(),
+            author: String::new(),
+            language: default_language(),
+            base_url: default_base_url(),
+            theme: default_theme(),
+            glossary: GlossaryConfig::default(),
+            search: SearchConfig::default(),
+            markdown: MarkdownConfig::default(),
+            links: LinksConfig::default(),
+        };
+        let base = BaseUrl {
+            origin: String::new(),
+            path: "/".into(),
+        };
+        (config, base)
     }
 
     /// Parses the text of `quire.toml`.
     pub fn parse(text: &str, base_url_override: Option<&str>) -> Result<(Config, BaseUrl), BuildError> {
-        let config: Config = toml::from_str(text).map_err(|e| {
+        match Config::parse_all(text, base_url_override) {
+            (Some(config), errors) if errors.is_empty() => Ok(config),
+            (_, errors) => Err(BuildError::new(errors)),
+        }
+    }
+
+    /// Parses the text of `quire.toml`, listing every unknown key and every other problem.
+    pub fn parse_all(text: &str, base_url_override: Option<&str>) -> (Option<(Config, BaseUrl)>, Vec<Diagnostic>) {
+        let toml_error = |e: toml::de::Error| {
             let (line, column) = e.span().map_or((0, 0), |s| LineIndex::new(text).position(s.start));
-            let message = e.message().to_string();
-            let hint = if message.starts_with("unknown field") {
-                "remove or rename the key; the README's configuration reference lists every key"
-            } else {
-                "fix the TOML syntax or value; the README's configuration reference lists every key"
-            };
-            BuildError::single(Diagnostic::error(CONFIG_FILE, line, column, message).with_hint(hint))
-        })?;
+            Diagnostic::error(CONFIG_FILE, line, column, e.message().trim_end().to_string())
+                .with_hint("fix the TOML syntax or value; the README's configuration reference lists every key")
+        };
+        let table: toml::Table = match toml::from_str(text) {
+            Ok(table) => table,
+            Err(e) => return (None, vec![toml_error(e)]),
+        };
+        let mut errors = Vec::new();
+        let mut unknown = |table_name: Option<&str>, keys: &mut dyn Iterator<Item = &String>, known: &[&str]| {
+            for key in keys.filter(|k| !known.contains(&k.as_str())) {
+                let (line, column) = table_key_position(text, table_name, key);
+                let shown = table_name.map_or(key.clone(), |t| format!("{t}.{key}"));
+                errors.push(
+                    Diagnostic::error(CONFIG_FILE, line, column, format!("unknown field `{shown}`")).with_hint(
+                        format!("remove or rename the key; valid keys here: {}", known.join(", ")),
+                    ),
+                );
+            }
+        };
+        unknown(None, &mut table.keys(), KEYS);
+        for (name, keys) in TABLE_KEYS {
+            if let Some(toml::Value::Table(t)) = table.get(*name) {
+                unknown(Some(name), &mut t.keys(), keys);
+            }
+        }
+        let config: Config = match toml::from_str(text) {
+            Ok(config) => config,
+            Err(e) => {
+                errors.push(toml_error(e));
+                return (None, errors);
+            }
+        };
         let raw = base_url_override.unwrap_or(&config.base_url);
-        let base = BaseUrl::parse(raw).map_err(|msg| {
-            let (line, column) = match base_url_override {
-                Some(_) => (0, 0),
-                None => key_position(text, "base_url"),
-            };
-            let file = if base_url_override.is_some() {
-                "--base-url"
-            } else {
-                CONFIG_FILE
-            };
-            BuildError::single(
-                Diagnostic::error(file, line, column, format!("invalid base_url: {msg}"))
-                    .with_hint("use the full address where the site will live, such as https://user.github.io/repo/"),
-            )
-        })?;
-        Ok((config, base))
+        let base = match BaseUrl::parse(raw) {
+            Ok(base) => base,
+            Err(msg) => {
+                let (line, column) = match base_url_override {
+                    Some(_) => (0, 0),
+                    None => key_position(text, "base_url"),
+                };
+                let file = if base_url_override.is_some() {
+                    "--base-url"
+                } else {
+                    CONFIG_FILE
+                };
+                errors.push(
+                    Diagnostic::error(file, line, column, format!("invalid base_url: {msg}")).with_hint(
+                        "use the full address where the site will live, such as https://user.github.io/repo/",
+                    ),
+                );
+                return (None, errors);
+            }
+        };
+        (Some((config, base)), errors)
     }
 }
 
@@ -279,6 +391,22 @@ mod tests {
         let d = &err.diagnostics[0];
         assert_eq!((d.line, d.column), (2, 1));
         assert!(d.message.contains("titel"), "{}", d.message);
+    }
+
+    #[test]
+    fn every_unknown_key_is_listed_with_its_line() {
+        let text = "titel = \"x\"\ntitle = \"t\"\nauthr = \"a\"\n[glossary]\nlnk = \"all\"\n[search]\nenable = true\n";
+        let err = Config::parse(text, None).unwrap_err();
+        let found: Vec<(usize, &str)> = err.diagnostics.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (1, "unknown field `titel`"),
+                (3, "unknown field `authr`"),
+                (5, "unknown field `glossary.lnk`"),
+                (7, "unknown field `search.enable`"),
+            ]
+        );
     }
 
     #[test]

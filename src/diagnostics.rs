@@ -87,6 +87,9 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The hint of a diagnostic that was made without one.
+pub const FALLBACK_HINT: &str = "fix what the message describes in the file named, then run the command again";
+
 /// A build that failed because of problems in the site's files.
 #[derive(Debug, Clone)]
 pub struct BuildError {
@@ -95,8 +98,12 @@ pub struct BuildError {
 }
 
 impl BuildError {
-    /// Wraps diagnostics, sorted so that output is stable from run to run.
+    /// Wraps diagnostics, sorted so that output is stable from run to run. A diagnostic that
+    /// came without a hint gets a general one, so every error says what to do.
     pub fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
+        for d in &mut diagnostics {
+            d.hint.get_or_insert_with(|| FALLBACK_HINT.to_string());
+        }
         diagnostics.sort();
         diagnostics.dedup();
         BuildError { diagnostics }
@@ -221,6 +228,11 @@ mod tests {
         ]);
         let text = e.to_string();
         assert!(text.find("first").unwrap() < text.find("second").unwrap());
+        assert_eq!(
+            text.matches(&format!("hint: {FALLBACK_HINT}")).count(),
+            2,
+            "every error has a hint"
+        );
         assert!(text.ends_with("2 errors found; nothing was written"));
     }
 }

@@ -56,12 +56,20 @@ pub struct Site {
 impl Site {
     /// Loads, checks and renders the Markdown of the site at `root`.
     pub fn load(root: &Path, options: &SiteOptions) -> Result<Site, BuildError> {
-        let (mut config, base) = Config::load(root, options.base_url.as_deref())?;
+        // Every stage that can run does, so one run reports the errors of every file: a bad
+        // `quire.toml` falls back to defaults, a page with bad front matter still exists.
+        let (loaded, mut errors) = Config::load_all(root, options.base_url.as_deref());
+        let (mut config, base) = loaded.unwrap_or_else(Config::fallback);
         if let Some(level) = options.links {
             config.links.internal = level;
         }
-        let content = Content::load(root, LoadOptions { drafts: options.drafts })?;
-        let (glossary, mut errors, mut warnings) = Glossary::build(&content, &config.glossary);
+        let (content, content_errors) = Content::load_all(root, LoadOptions { drafts: options.drafts });
+        errors.extend(content_errors);
+        let Some(content) = content else {
+            return Err(BuildError::new(errors));
+        };
+        let (glossary, glossary_errors, mut warnings) = Glossary::build(&content, &config.glossary);
+        errors.extend(glossary_errors);
         let settings = Settings {
             root: root.to_path_buf(),
             heading_ids: config.markdown.heading_ids,
@@ -162,11 +170,17 @@ impl Site {
             if self.glossary.by_page.contains_key(&id) {
                 return Ok(None);
             }
-            let Ok(text) = std::fs::read_to_string(path) else {
+            let Ok(bytes) = std::fs::read(path) else {
                 return Ok(None);
             };
             let page = &self.content.pages[id];
-            let split = crate::content::front_matter::split(&text, &page.file).map_err(BuildError::single)?;
+            let decoded = crate::content::text::decode(bytes, &page.file);
+            let split = crate::content::front_matter::split(&decoded.text, &page.file);
+            let problems: Vec<Diagnostic> = decoded.errors.into_iter().chain(split.errors).collect();
+            if !problems.is_empty() {
+                return Err(BuildError::new(problems));
+            }
+            let text = decoded.text;
             if split.front != page.front {
                 return Ok(None);
             }

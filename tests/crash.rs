@@ -29,7 +29,11 @@ fn write_site(root: &Path, v: usize) {
     for s in 0..SECTIONS {
         let dir = site.join(format!("{s:02}-section-{s}"));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("_index.md"), format!("# Section {s} v{v}\n\nPages of section {s}.\n")).unwrap();
+        std::fs::write(
+            dir.join("_index.md"),
+            format!("# Section {s} v{v}\n\nPages of section {s}.\n"),
+        )
+        .unwrap();
         // A has a page that B removes, B one that A lacks; nothing links to either.
         let extra = PER_SECTION + 8 - v;
         for p in (0..PER_SECTION).chain([extra]) {
@@ -46,7 +50,13 @@ fn write_site(root: &Path, v: usize) {
 
 fn build_cmd(root: &Path, out: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_quire"));
-    c.args(["build", "--root", root.to_str().unwrap(), "--output", out.to_str().unwrap()]);
+    c.args([
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     c.stdout(Stdio::null()).stderr(Stdio::piped());
     c
 }
@@ -73,7 +83,11 @@ fn siblings(out: &Path) -> Vec<String> {
 fn a_killed_build_leaves_the_previous_or_the_new_output() {
     let root = temp_dir("crash");
     std::fs::create_dir_all(root.join("static")).unwrap();
-    std::fs::write(root.join("quire.toml"), "title = \"Crash\"\n[search]\nenabled = false\n").unwrap();
+    std::fs::write(
+        root.join("quire.toml"),
+        "title = \"Crash\"\n[search]\nenabled = false\n",
+    )
+    .unwrap();
     let holder = root.join("holder");
     std::fs::create_dir_all(&holder).unwrap();
     let out = holder.join("public");
@@ -135,7 +149,11 @@ fn a_killed_build_leaves_the_previous_or_the_new_output() {
         if after == tree_a {
             estimate = took;
         }
-        assert_eq!(snapshot(&out), tree_b, "trial {trial}: the build after a kill is exactly B");
+        assert_eq!(
+            snapshot(&out),
+            tree_b,
+            "trial {trial}: the build after a kill is exactly B"
+        );
         assert_eq!(
             siblings(&out),
             vec!["public".to_string()],
@@ -143,7 +161,7 @@ fn a_killed_build_leaves_the_previous_or_the_new_output() {
         );
     }
     println!(
-        "{TRIALS} kills spread over a build of about {estimate:?} ({} files) ": {old} left the previous output, {new} the new one, {} a mixture",
+        "{TRIALS} kills spread over a build of about {estimate:?} ({} files): {old} left the previous output, {new} the new one, {} a mixture",
         tree_b.len(),
         mixed.len()
     );

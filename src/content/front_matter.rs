@@ -1,18 +1,19 @@
 //! Front matter: the YAML (`---`) or TOML (`+++`) block at the top of a Markdown file.
 //!
-//! The block itself is found by pulldown-cmark's metadata-block extension, so
-//! Quire agrees with the Markdown parser about where the body starts.
+//! The block is recognised only at the top of the file, after optional blank lines, and
+//! the body is parsed without metadata-block extensions, so a `---` block further down is
+//! ordinary Markdown (a thematic break or a setext heading), never hidden.
+//! Unknown keys are found in a first pass over the block's keys, so every one is reported.
 
-use crate::diagnostics::{Diagnostic, LineIndex};
-use pulldown_cmark::{Event, MetadataBlockKind, Options, Parser, Tag, TagEnd};
+use crate::diagnostics::{Diagnostic, LineIndex, key_position};
 use serde::{Deserialize, Deserializer, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
 /// Every key a page's front matter may have. Unknown keys are an error that names the key.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// The page's title; without it the first `# heading`, then the file name.
     pub title: Option<String>,
@@ -56,6 +57,7 @@ pub struct Date {
 
 impl Date {
     /// Parses `YYYY-MM-DD`, optionally followed by `THH:MM:SS` and `Z` or an offset.
+    /// The day must exist in its month (leap years included) and the time on a clock.
     pub fn parse(s: &str) -> Result<Date, String> {
         let s = s.trim();
         let bad = || format!("`{s}` is not a date: write it as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
@@ -64,10 +66,14 @@ impl Date {
         if !(digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-') && digits(8..10)) {
             return Err(bad());
         }
-        let month: u32 = s[5..7].parse().map_err(|_| bad())?;
-        let day: u32 = s[8..10].parse().map_err(|_| bad())?;
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-            return Err(bad());
+        let number = |r: Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
+        let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+        if !(1..=12).contains(&month) {
+            return Err(format!("`{s}` is not a date: there is no month {month}"));
+        }
+        let last = days_in_month(year, month);
+        if !(1..=last).contains(&day) {
+            return Err(format!("`{s}` is not a date: {year}-{month:02} has {last} days"));
         }
         let date = s[..10].to_string();
         let rest = &s[10..];
@@ -77,6 +83,7 @@ impl Date {
             let time = rest.strip_prefix(['T', ' ']).ok_or_else(bad)?;
             let tb = time.as_bytes();
             let ok = time.len() >= 8
+                && time.is_char_boundary(8)
                 && tb[2] == b':'
                 && tb[5] == b':'
                 && [0..2, 3..5, 6..8]
@@ -85,16 +92,50 @@ impl Date {
             if !ok {
                 return Err(bad());
             }
+            let clock = |r: Range<usize>| time[r].parse::<u32>().map_err(|_| bad());
+            let (h, m, sec) = (clock(0..2)?, clock(3..5)?, clock(6..8)?);
+            if h > 23 || m > 59 || sec > 59 {
+                return Err(format!(
+                    "`{s}` is not a date: `{}` is not a time of day (00:00:00 to 23:59:59)",
+                    &time[..8]
+                ));
+            }
             let zone = time[8..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
             let zone = match zone {
                 "" | "Z" | "z" => "Z".to_string(),
-                z if z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) && &z[3..4] == ":" => z.to_string(),
+                z if is_offset(z) => z.to_string(),
                 _ => return Err(bad()),
             };
             format!("{date}T{}{zone}", &time[..8])
         };
         Ok(Date { day: date, rfc3339 })
     }
+}
+
+/// Days in a month of the proleptic Gregorian calendar.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Whether `z` is a UTC offset `+HH:MM` / `-HH:MM` within a day.
+fn is_offset(z: &str) -> bool {
+    let b = z.as_bytes();
+    let two = |i: usize| -> Option<u32> {
+        z.get(i..i + 2)?
+            .parse()
+            .ok()
+            .filter(|_| b[i..i + 2].iter().all(u8::is_ascii_digit))
+    };
+    b.len() == 6
+        && matches!(b[0], b'+' | b'-')
+        && b[3] == b':'
+        && two(1).is_some_and(|h| h <= 23)
+        && two(4).is_some_and(|m| m <= 59)
 }
 
 impl<'de> Deserialize<'de> for Date {
@@ -123,77 +164,208 @@ impl<'de> Deserialize<'de> for Date {
 /// A Markdown file split into its front matter and body.
 #[derive(Debug)]
 pub struct Split {
-    /// The parsed front matter (all defaults when the file has none).
+    /// The parsed front matter (all defaults when the file has none, or when it cannot be read).
     pub front: FrontMatter,
     /// Byte offset in the file where the Markdown body starts.
     pub body_start: usize,
+    /// Every problem found in the block: each unknown key, a syntax or type error.
+    pub errors: Vec<Diagnostic>,
 }
 
-/// Options for the metadata-block scan: only what is needed to recognise the block.
-fn metadata_options() -> Options {
-    Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
+/// Every key [`FrontMatter`] knows, in the order the README lists them.
+pub const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "slug",
+    "draft",
+    "date",
+    "template",
+    "toc",
+    "glossary",
+    "aliases",
+    "summary",
+    "case_sensitive",
+    "see_also",
+];
+
+/// Which syntax a front matter block is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Yaml,
+    Toml,
+}
+
+/// Where a front matter block sits in a file.
+#[derive(Debug)]
+struct Block {
+    kind: Kind,
+    /// The text between the fences.
+    content: Range<usize>,
+    /// Where the body starts (after the closing fence's line).
+    body_start: usize,
+}
+
+/// A line of `text` from `start`: its text without the line ending, and where the next starts.
+fn line_at(text: &str, start: usize) -> (&str, usize) {
+    let rest = &text[start..];
+    match rest.find('\n') {
+        Some(i) => (rest[..i].trim_end_matches('\r'), start + i + 1),
+        None => (rest.trim_end_matches('\r'), text.len()),
+    }
+}
+
+/// Finds the front matter block: only at the top of the file, after optional blank lines.
+/// `Err` holds where an opening fence that is never closed stands.
+fn locate(text: &str) -> Result<Option<Block>, (usize, Kind)> {
+    let mut start = 0;
+    while start < text.len() {
+        let (line, next) = line_at(text, start);
+        if !line.trim().is_empty() {
+            break;
+        }
+        start = next;
+    }
+    if start >= text.len() {
+        return Ok(None);
+    }
+    let (first, content_start) = line_at(text, start);
+    let kind = match first.trim_end() {
+        "---" => Kind::Yaml,
+        "+++" => Kind::Toml,
+        _ => return Ok(None),
+    };
+    let mut at = content_start;
+    while at < text.len() {
+        let (line, next) = line_at(text, at);
+        let line = line.trim_end();
+        let closes = match kind {
+            Kind::Yaml => line == "---" || line == "...",
+            Kind::Toml => line == "+++",
+        };
+        if closes {
+            return Ok(Some(Block {
+                kind,
+                content: content_start..at,
+                body_start: next,
+            }));
+        }
+        at = next;
+    }
+    Err((start, kind))
 }
 
 /// Finds and parses the front matter of `text`; `file` is used in error messages.
-pub fn split(text: &str, file: &Path) -> Result<Split, Diagnostic> {
-    // Only a block at the very start is front matter; skip the parser entirely otherwise.
-    if !(text.starts_with("---") || text.starts_with("+++")) {
-        return Ok(Split {
-            front: FrontMatter::default(),
-            body_start: 0,
-        });
-    }
-    let mut kind = None;
-    let mut content: Option<Range<usize>> = None;
-    let mut body_start = 0;
-    for (event, range) in Parser::new_ext(text, metadata_options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::MetadataBlock(k)) if range.start == 0 => kind = Some(k),
-            Event::Text(_) if kind.is_some() && content.is_none() => content = Some(range),
-            Event::End(TagEnd::MetadataBlock(_)) => {
-                body_start = range.end;
-                break;
-            }
-            _ if kind.is_none() => break,
-            _ => {}
+pub fn split(text: &str, file: &Path) -> Split {
+    let block = match locate(text) {
+        Ok(Some(block)) => block,
+        Ok(None) => {
+            return Split {
+                front: FrontMatter::default(),
+                body_start: 0,
+                errors: Vec::new(),
+            };
         }
+        Err((start, kind)) => {
+            let (what, close) = match kind {
+                Kind::Yaml => ("YAML", "---"),
+                Kind::Toml => ("TOML", "+++"),
+            };
+            let (line, column) = LineIndex::new(text).position(start);
+            let error = Diagnostic::error(
+                file,
+                line,
+                column,
+                format!("this file starts like {what} front matter but the block is not closed"),
+            )
+            .with_hint(format!(
+                "end the front matter with a line holding only `{close}`, or remove the opening `{close}`"
+            ));
+            return Split {
+                front: FrontMatter::default(),
+                body_start: 0,
+                errors: vec![error],
+            };
+        }
+    };
+    let source = &text[block.content.clone()];
+    let (line0, _) = LineIndex::new(text).position(block.content.start);
+    // Lines inside the block are 1-based; shift them to the file's lines.
+    let at_file_line = |(l, c, m): (usize, usize, String)| (line0 + l.saturating_sub(1), c, m);
+    let mut problems: Vec<(usize, usize, String)> = Vec::new();
+    let keys = match block.kind {
+        Kind::Yaml => yaml_keys(source),
+        Kind::Toml => toml_keys(source),
+    };
+    let front = match keys {
+        Err(e) => {
+            // The typed parse may stop earlier, at the key whose value is wrong, rather than
+            // where the syntax finally broke; report whichever comes first.
+            let typed = match block.kind {
+                Kind::Yaml => parse_yaml(source).err(),
+                Kind::Toml => None,
+            };
+            let first = typed.filter(|t| (t.0, t.1) < (e.0, e.1)).unwrap_or(e);
+            problems.push(at_file_line(first));
+            FrontMatter::default()
+        }
+        Ok(keys) => {
+            for key in keys.iter().filter(|k| !KEYS.contains(&k.as_str())) {
+                let (l, c) = key_position(source, key);
+                problems.push(at_file_line((l, c, format!("unknown field `{key}`"))));
+            }
+            let parsed = match block.kind {
+                Kind::Yaml => parse_yaml(source),
+                Kind::Toml => toml::from_str::<FrontMatter>(source).map_err(|e| toml_problem(source, &e)),
+            };
+            parsed.unwrap_or_else(|e| {
+                problems.push(at_file_line(e));
+                FrontMatter::default()
+            })
+        }
+    };
+    let errors = problems
+        .into_iter()
+        .map(|(line, column, message)| {
+            let hint = if message.starts_with("unknown field") {
+                format!("remove or rename the key; valid keys: {}", KEYS.join(", "))
+            } else {
+                "fix the front matter; the README lists every key and its type".to_string()
+            };
+            Diagnostic::error(file, line, column, format!("invalid front matter: {message}")).with_hint(hint)
+        })
+        .collect();
+    Split {
+        front,
+        body_start: block.body_start,
+        errors,
     }
-    let Some(kind) = kind else {
-        let (what, close) = if text.starts_with("---") {
-            ("YAML", "---")
-        } else {
-            ("TOML", "+++")
-        };
-        return Err(Diagnostic::error(
-            file,
-            1,
-            1,
-            format!("this file starts like {what} front matter but the block is not closed or is empty"),
-        )
-        .with_hint(format!(
-            "end the front matter with a line holding only `{close}`, or remove the opening `{close}`"
-        )));
-    };
-    let content = content.unwrap_or(body_start..body_start);
-    let yaml = &text[content.clone()];
-    let index = LineIndex::new(text);
-    let (line0, _) = index.position(content.start);
-    let front = match kind {
-        MetadataBlockKind::YamlStyle => parse_yaml(yaml).map_err(|(l, c, m)| (line0 + l.saturating_sub(1), c, m)),
-        MetadataBlockKind::PlusesStyle => toml::from_str::<FrontMatter>(yaml).map_err(|e| {
-            let (l, c) = e.span().map_or((0, 0), |s| LineIndex::new(yaml).position(s.start));
-            (line0 + l.saturating_sub(1), c, e.message().to_string())
-        }),
-    };
-    let front = front.map_err(|(line, column, message)| {
-        let hint = if message.contains("unknown field") {
-            "remove or rename the key; valid keys: title, description, weight, slug, draft, date, template, toc, glossary, aliases, summary, case_sensitive, see_also"
-        } else {
-            "fix the front matter; the README lists every key and its type"
-        };
-        Diagnostic::error(file, line, column, format!("invalid front matter: {message}")).with_hint(hint)
-    })?;
-    Ok(Split { front, body_start })
+}
+
+/// A TOML error as a 1-based line and column within `source`, and its message.
+fn toml_problem(source: &str, e: &toml::de::Error) -> (usize, usize, String) {
+    let (l, c) = e.span().map_or((1, 0), |s| LineIndex::new(source).position(s.start));
+    (l, c, e.message().to_string())
+}
+
+/// The top-level keys of a TOML block, in the order written.
+fn toml_keys(source: &str) -> Result<Vec<String>, (usize, usize, String)> {
+    let table: toml::Table = toml::from_str(source).map_err(|e| toml_problem(source, &e))?;
+    let mut keys: Vec<String> = table.keys().cloned().collect();
+    keys.sort_by_key(|k| key_position(source, k));
+    Ok(keys)
+}
+
+/// The top-level keys of a YAML block, in the order written.
+fn yaml_keys(source: &str) -> Result<Vec<String>, (usize, usize, String)> {
+    if source.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let map = serde_saphyr::from_str::<Option<BTreeMap<String, serde::de::IgnoredAny>>>(source)
+        .map_err(|e| yaml_problem(&e))?;
+    let mut keys: Vec<String> = map.unwrap_or_default().into_keys().collect();
+    keys.sort_by_key(|k| key_position(source, k));
+    Ok(keys)
 }
 
 /// Parses YAML front matter; errors carry a 1-based line and column within the YAML text.
@@ -203,21 +375,24 @@ fn parse_yaml(yaml: &str) -> Result<FrontMatter, (usize, usize, String)> {
     }
     serde_saphyr::from_str::<Option<FrontMatter>>(yaml)
         .map(Option::unwrap_or_default)
-        .map_err(|e| {
-            let (line, column) = e
-                .location()
-                .map_or((1, 0), |l| (l.line() as usize, l.column() as usize));
-            // The crate's Display repeats the location and a snippet; keep only the first line.
-            let text = e.to_string();
-            let first = text.lines().next().unwrap_or("invalid YAML");
-            // It also prefixes "error: line N column M: ", which our own location replaces.
-            let first = first.strip_prefix("error: ").unwrap_or(first);
-            let message = match first.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
-                Some((_, rest)) => rest.to_string(),
-                None => first.to_string(),
-            };
-            (line.max(1), column, message)
-        })
+        .map_err(|e| yaml_problem(&e))
+}
+
+/// A YAML error as a 1-based line and column within the block, and its message.
+fn yaml_problem(e: &serde_saphyr::Error) -> (usize, usize, String) {
+    let (line, column) = e
+        .location()
+        .map_or((1, 0), |l| (l.line() as usize, l.column() as usize));
+    // The crate's Display repeats the location and a snippet; keep only the first line.
+    let text = e.to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML");
+    // It also prefixes "error: line N column M: ", which our own location replaces.
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let message = match first.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((_, rest)) => rest.to_string(),
+        None => first.to_string(),
+    };
+    (line.max(1), column, message)
 }
 
 #[cfg(test)]
@@ -225,7 +400,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Split, Diagnostic> {
-        split(text, Path::new("site/x.md"))
+        let s = split(text, Path::new("site/x.md"));
+        match s.errors.first() {
+            Some(e) => Err(e.clone()),
+            None => Ok(s),
+        }
     }
 
     #[test]
@@ -248,12 +427,59 @@ mod tests {
     }
 
     #[test]
+    fn blank_lines_before_the_block_are_allowed() {
+        let text = "\n  \n---\ntitle: After blanks\n---\nBody\n";
+        let s = parse(text).unwrap();
+        assert_eq!(s.front.title.as_deref(), Some("After blanks"));
+        assert_eq!(&text[s.body_start..], "Body\n");
+        let t = parse("\r\n+++\r\ntitle = \"T\"\r\n+++\r\nBody").unwrap();
+        assert_eq!(t.front.title.as_deref(), Some("T"));
+    }
+
+    #[test]
+    fn empty_block_gives_defaults() {
+        let s = parse("---\n---\nBody\n").unwrap();
+        assert_eq!(s.front, FrontMatter::default());
+        assert_eq!(s.body_start, 8);
+        let t = parse("+++\n+++\n").unwrap();
+        assert_eq!(t.front, FrontMatter::default());
+    }
+
+    #[test]
+    fn a_block_after_text_is_not_front_matter() {
+        let s = parse("Intro\n---\ntitle: no\n---\n").unwrap();
+        assert_eq!(s.body_start, 0);
+        assert_eq!(s.front, FrontMatter::default());
+    }
+
+    #[test]
     fn unknown_key_points_at_its_line() {
         let e = parse("---\ntitle: A\ntitel: B\n---\n").unwrap_err();
         assert_eq!(e.line, 3, "{e}");
         assert!(e.message.contains("titel"), "{e}");
         let e = parse("+++\ntitle = \"A\"\n\nwieght = 2\n+++\n").unwrap_err();
         assert_eq!(e.line, 4, "{e}");
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_and_the_rest_is_kept() {
+        let s = split("---\ntitel: A\nweight: 2\nwieght: 3\nslgu: x\n---\n", Path::new("a.md"));
+        let lines: Vec<usize> = s.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [2, 4, 5], "{:?}", s.errors);
+        assert!(
+            s.errors
+                .iter()
+                .all(|e| e.hint.as_deref().is_some_and(|h| h.contains("valid keys")))
+        );
+        assert_eq!(s.front.weight, Some(2));
+        let t = split("+++\na = 1\nb = 2\n+++\n", Path::new("a.md"));
+        assert_eq!(t.errors.len(), 2);
+    }
+
+    #[test]
+    fn a_broken_value_is_reported_at_its_key() {
+        let e = parse("---\ntitle: [unclosed\ndescription: d\n---\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
     }
 
     #[test]
@@ -267,6 +493,8 @@ mod tests {
         let e = parse("---\ntitle: A\n\nno end").unwrap_err();
         assert_eq!(e.line, 1);
         assert!(e.message.contains("not closed"));
+        let e = parse("\n\n+++\ntitle = 1").unwrap_err();
+        assert_eq!(e.line, 3);
     }
 
     #[test]
@@ -283,5 +511,28 @@ mod tests {
         assert!(Date::parse("2024-13-03").is_err());
         assert!(Date::parse("yesterday").is_err());
         assert!(Date::parse("2024-02-03T4:05").is_err());
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(Date::parse("2024-02-29").is_ok(), "2024 is a leap year");
+        assert!(Date::parse("2000-02-29").is_ok(), "2000 is a leap year");
+        for bad in [
+            "2024-02-30",
+            "2023-02-29",
+            "1900-02-29",
+            "2024-04-31",
+            "2024-00-10",
+            "2024-01-00",
+            "2024-01-01T25:00:00Z",
+            "2024-01-01T23:61:00Z",
+            "2024-01-01T25:61:61Z",
+            "2024-01-01T12:00:60Z",
+            "2024-01-01T12:00:00+24:00",
+            "2024-01-01T12:00:00+01:60",
+        ] {
+            assert!(Date::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Date::parse("2024-02-30").unwrap_err().contains("has 29 days"));
     }
 }

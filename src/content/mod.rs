@@ -5,6 +5,9 @@
 //! and draw navigation from one fixed tree.
 
 pub mod front_matter;
+pub mod segment;
+pub mod text;
+pub mod walk;
 
 use crate::diagnostics::{BuildError, Diagnostic, display_path, key_position};
 use front_matter::FrontMatter;
@@ -148,11 +151,6 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
-/// Whether `slug` can be one URL segment.
-fn is_valid_slug(slug: &str) -> bool {
-    !(slug.is_empty() || slug.contains(['/', '\\', '?', '#', ' ']) || slug == "." || slug == "..")
-}
-
 /// Turns a file stem like `getting-started` into `Getting started`.
 fn humanize(stem: &str) -> String {
     let words = stem.replace(['-', '_'], " ");
@@ -206,26 +204,29 @@ pub fn first_h1(text: &str, body_start: usize) -> Option<(String, Range<usize>)>
     None
 }
 
-fn read_markdown(root: &Path, disk: &Path, source: String) -> Result<Loaded, Diagnostic> {
+/// Reads one Markdown file. Problems are reported but the page is kept (with default front
+/// matter when the block is unusable), so links to it still resolve and other files' errors show.
+fn read_markdown(root: &Path, disk: &Path, source: String) -> (Loaded, Vec<Diagnostic>) {
     let file = display_path(root, disk);
-    let text = std::fs::read_to_string(disk).map_err(|e| {
-        Diagnostic::error(&file, 0, 0, format!("cannot read this file: {e}"))
-            .with_hint("check that it is readable UTF-8 text")
-    })?;
-    let split = front_matter::split(&text, &file)?;
+    let decoded = text::read(disk, &file);
+    let mut errors = decoded.errors;
+    let text = decoded.text;
+    let split = front_matter::split(&text, &file);
+    errors.extend(split.errors);
     let h1 = if split.front.title.is_none() {
         first_h1(&text, split.body_start)
     } else {
         None
     };
-    Ok(Loaded {
+    let loaded = Loaded {
         file,
         source,
         text,
         body_start: split.body_start,
         front: split.front,
         h1,
-    })
+    };
+    (loaded, errors)
 }
 
 /// Options that change which pages are loaded.
@@ -238,64 +239,35 @@ pub struct LoadOptions {
 impl Content {
     /// Reads every page under `root/site/` and assembles sections, URLs and reading order.
     pub fn load(root: &Path, options: LoadOptions) -> Result<Content, BuildError> {
+        match Content::load_all(root, options) {
+            (Some(content), errors) if errors.is_empty() => Ok(content),
+            (_, errors) => Err(BuildError::new(errors)),
+        }
+    }
+
+    /// Like [`Content::load`], but keeps going past problems: every error of every file is
+    /// returned, with the content whenever it could be assembled (it cannot without a home page).
+    pub fn load_all(root: &Path, options: LoadOptions) -> (Option<Content>, Vec<Diagnostic>) {
         let dir = root.join(CONTENT_DIR);
         if !dir.is_dir() {
-            return Err(BuildError::single(
-                Diagnostic::error(CONTENT_DIR, 0, 0, "the content folder does not exist")
-                    .with_hint(format!("create `{CONTENT_DIR}/{SECTION_INDEX}` for the home page")),
-            ));
+            let error = Diagnostic::error(CONTENT_DIR, 0, 0, "the content folder does not exist")
+                .with_hint(format!("create `{CONTENT_DIR}/{SECTION_INDEX}` for the home page"));
+            return (None, vec![error]);
         }
-        let mut markdown = Vec::new();
-        let mut other = Vec::new();
-        let walker = walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-        for entry in walker {
-            let entry = entry.map_err(|e| {
-                let path = e
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_else(|| CONTENT_DIR.into());
-                BuildError::single(Diagnostic::error(
-                    path,
-                    0,
-                    0,
-                    format!("cannot read the content folder: {e}"),
-                ))
-            })?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let Some(rel) = entry.path().strip_prefix(&dir).ok().and_then(|p| p.to_str()) else {
-                return Err(BuildError::single(
-                    Diagnostic::error(display_path(root, entry.path()), 0, 0, "file name is not valid UTF-8")
-                        .with_hint("rename the file"),
-                ));
-            };
-            let rel = rel.replace('\\', "/");
-            if rel.ends_with(".md") {
-                markdown.push((entry.into_path(), rel));
-            } else {
-                other.push((entry.into_path(), rel));
-            }
-        }
-        let results: Vec<Result<Loaded, Diagnostic>> = markdown
+        let files = walk::collect(root, &dir);
+        let mut errors = files.errors;
+        let results: Vec<(Loaded, Vec<Diagnostic>)> = files
+            .markdown
             .into_par_iter()
             .map(|(disk, rel)| read_markdown(root, &disk, rel))
             .collect();
-        let mut errors = Vec::new();
-        let mut loaded = Vec::new();
-        for r in results {
-            match r {
-                Ok(l) => loaded.push(l),
-                Err(d) => errors.push(d),
-            }
+        let mut loaded = Vec::with_capacity(results.len());
+        for (l, errs) in results {
+            errors.extend(errs);
+            loaded.push(l);
         }
-        if !errors.is_empty() {
-            return Err(BuildError::new(errors));
-        }
-        assemble(loaded, other, options)
+        let content = assemble(loaded, files.other, options, &mut errors);
+        (content, errors)
     }
 }
 
@@ -309,8 +281,8 @@ fn assemble(
     mut loaded: Vec<Loaded>,
     other: Vec<(PathBuf, String)>,
     options: LoadOptions,
-) -> Result<Content, BuildError> {
-    let mut errors = Vec::new();
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Content> {
     // Drafts go first, and with them every page under a draft section.
     if !options.drafts {
         let draft_dirs: Vec<String> = loaded
@@ -335,7 +307,7 @@ fn assemble(
         }
     }
     if !section_dirs.contains_key("") {
-        return Err(BuildError::single(
+        errors.push(
             Diagnostic::error(
                 format!("{CONTENT_DIR}/{SECTION_INDEX}"),
                 0,
@@ -345,7 +317,8 @@ fn assemble(
             .with_hint(format!(
                 "create `{CONTENT_DIR}/{SECTION_INDEX}` with the home page's text"
             )),
-        ));
+        );
+        return None;
     }
     let sections_list: Vec<(String, usize)> = section_dirs.iter().map(|(d, i)| (d.clone(), *i)).collect();
     let section_of_dir: HashMap<&str, SectionId> = sections_list
@@ -364,13 +337,37 @@ fn assemble(
     };
 
     // URL segment of each folder: a section's index may set `slug`; otherwise the folder name.
+    // Folders holding only assets get one too, so their files keep their place in the URL.
     let mut dir_segment: HashMap<String, String> = HashMap::new();
-    for l in &loaded {
-        let mut dir = parent_dir(&l.source);
+    let dirs = loaded
+        .iter()
+        .map(|l| l.source.as_str())
+        .chain(other.iter().map(|(_, s)| s.as_str()));
+    for source in dirs {
+        let mut dir = parent_dir(source);
         while !dir.is_empty() && !dir_segment.contains_key(dir) {
             let name = dir.rsplit('/').next().unwrap_or(dir);
             let from_index = section_dirs.get(dir).and_then(|&i| loaded[i].front.slug.clone());
-            let seg = from_index.unwrap_or_else(|| slugify(split_prefix(name).1));
+            let seg = from_index.unwrap_or_else(|| {
+                let slug = slugify(split_prefix(name).1);
+                let slug = if slug.is_empty() { slugify(name) } else { slug };
+                let seg = if slug.is_empty() { name.to_string() } else { slug };
+                if let Some(why) = segment::problem(&seg) {
+                    errors.push(
+                        Diagnostic::error(
+                            format!("{CONTENT_DIR}/{dir}"),
+                            0,
+                            0,
+                            format!(
+                                "this folder's name gives the URL segment `{}`, which cannot be used: {why}",
+                                segment::shown(&seg)
+                            ),
+                        )
+                        .with_hint("rename the folder, or add an `_index.md` with a `slug`"),
+                    );
+                }
+                seg
+            });
             dir_segment.insert(dir.to_string(), seg);
             dir = parent_dir(dir);
         }
@@ -397,18 +394,40 @@ fn assemble(
         } else {
             split_prefix(stem)
         };
-        if let Some(slug) = l.front.slug.as_ref().filter(|s| !is_valid_slug(s)) {
-            let slug_line = key_position(&l.text[..l.body_start], "slug");
+        if let Some(slug) = &l.front.slug
+            && let Some(why) = segment::problem(slug)
+        {
+            let (line, column) = key_position(&l.text[..l.body_start], "slug");
             errors.push(
-                Diagnostic::error(&l.file, slug_line.0, slug_line.1, format!("invalid slug `{slug}`"))
-                    .with_hint("a slug is one URL segment: letters, digits and dashes, no `/`"),
+                Diagnostic::error(&l.file, line, column, format!("invalid slug `{}`: {why}", segment::shown(slug)))
+                    .with_hint("a slug is one URL segment of at most 255 bytes: letters, digits, dashes and dots, no `/`, `\\`, `?`, `#`, `%`, spaces or control characters"),
             );
         }
         let path = if is_index {
             dir_path(dir)
         } else {
-            let seg = l.front.slug.clone().unwrap_or_else(|| slugify(bare));
-            let seg = if seg.is_empty() { slugify(stem) } else { seg };
+            let seg = match &l.front.slug {
+                Some(slug) => slug.clone(),
+                None => {
+                    let seg = slugify(bare);
+                    let seg = if seg.is_empty() { slugify(stem) } else { seg };
+                    if let Some(why) = segment::problem(&seg).filter(|_| !seg.is_empty()) {
+                        errors.push(
+                            Diagnostic::error(
+                                &l.file,
+                                0,
+                                0,
+                                format!(
+                                    "this file's name gives the URL segment `{}`, which cannot be used: {why}",
+                                    segment::shown(&seg)
+                                ),
+                            )
+                            .with_hint("rename the file, or set a shorter `slug` in its front matter"),
+                        );
+                    }
+                    seg
+                }
+            };
             format!("{}{seg}/", dir_path(dir))
         };
         let (title, title_heading) = match (&l.front.title, l.h1) {
@@ -517,25 +536,25 @@ fn assemble(
         let name = source.rsplit('/').next().unwrap_or(&source);
         let path = format!("{}{name}", dir_path(dir));
         if let Some(&page) = by_path.get(format!("{path}/").as_str()) {
-            errors.push(Diagnostic::error(
-                CONTENT_DIR.to_string() + "/" + &source,
-                0,
-                0,
-                format!(
-                    "this file's output path `{path}` collides with {}",
-                    pages[page].file.display()
-                ),
-            ));
+            errors.push(
+                Diagnostic::error(
+                    CONTENT_DIR.to_string() + "/" + &source,
+                    0,
+                    0,
+                    format!(
+                        "this file's output path `{path}` collides with {}",
+                        pages[page].file.display()
+                    ),
+                )
+                .with_hint("rename the file or the page, or give the page a different `slug`"),
+            );
         }
         assets.push(Asset { disk, source, path });
     }
 
-    if !errors.is_empty() {
-        return Err(BuildError::new(errors));
-    }
     let by_source = pages.iter().map(|p| (p.source.clone(), p.id)).collect();
     let assets_by_source = assets.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
-    Ok(Content {
+    Some(Content {
         pages,
         sections,
         assets,

@@ -3,7 +3,7 @@
 
 use crate::config::HeadingIds;
 use crate::content::slugify;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Ids the default theme gives its own elements on every page (`<main id="content">`, the
 /// sidebar, the search box, the table of contents' title, the term page's blocks). A heading
@@ -60,16 +60,22 @@ pub fn unique(
     base: &str,
     taken: &HashSet<String>,
     explicit: &HashSet<String>,
+    next_suffix: &mut HashMap<String, usize>,
     reserved: impl Fn(&str) -> bool,
 ) -> String {
     let free = |id: &str| !taken.contains(id) && !explicit.contains(id) && !reserved(id);
     if free(base) {
         return base.to_string();
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|id| free(id))
-        .unwrap_or_else(|| base.to_string())
+    // Each base remembers its next suffix, so 50,000 equal headings cost linear time.
+    let n = next_suffix.entry(base.to_string()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if free(&id) {
+            return id;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -98,15 +104,36 @@ mod tests {
     fn duplicates_and_theme_ids_are_numbered() {
         let mut taken = HashSet::new();
         let none = HashSet::new();
-        assert_eq!(unique("intro", &taken, &none, is_theme_id), "intro");
+        assert_eq!(
+            unique("intro", &taken, &none, &mut HashMap::new(), is_theme_id),
+            "intro"
+        );
         taken.insert("intro".to_string());
-        assert_eq!(unique("intro", &taken, &none, is_theme_id), "intro-1");
+        assert_eq!(
+            unique("intro", &taken, &none, &mut HashMap::new(), is_theme_id),
+            "intro-1"
+        );
         taken.insert("intro-1".to_string());
-        assert_eq!(unique("intro", &taken, &none, is_theme_id), "intro-2");
-        assert_eq!(unique("content", &taken, &none, is_theme_id), "content-1");
-        assert_eq!(unique("sidebar", &taken, &none, is_theme_id), "sidebar-1");
-        assert_eq!(unique("term-x", &taken, &none, |id| id == "term-x"), "term-x-1");
+        assert_eq!(
+            unique("intro", &taken, &none, &mut HashMap::new(), is_theme_id),
+            "intro-2"
+        );
+        assert_eq!(
+            unique("content", &taken, &none, &mut HashMap::new(), is_theme_id),
+            "content-1"
+        );
+        assert_eq!(
+            unique("sidebar", &taken, &none, &mut HashMap::new(), is_theme_id),
+            "sidebar-1"
+        );
+        assert_eq!(
+            unique("term-x", &taken, &none, &mut HashMap::new(), |id| id == "term-x"),
+            "term-x-1"
+        );
         let explicit: HashSet<String> = ["faq".to_string()].into();
-        assert_eq!(unique("faq", &taken, &explicit, is_theme_id), "faq-1");
+        assert_eq!(
+            unique("faq", &taken, &explicit, &mut HashMap::new(), is_theme_id),
+            "faq-1"
+        );
     }
 }

@@ -38,22 +38,32 @@ fn has_scheme(dest: &str) -> bool {
 
 /// Decodes `%XX` escapes; invalid escapes are kept as written.
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// What must be escaped in a URL path so that the browser asks for exactly the file named:
+/// controls, space, the characters that end a path (`?`, `#`), `%` itself, and those a URL
+/// may not hold as they are. Non-ASCII is always escaped (as UTF-8).
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'[')
+    .add(b']');
+
+/// Percent-encodes an output path (`images/a b#1.png`) for use in a URL, keeping `/`.
+pub fn encode_path(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, PATH).to_string()
 }
 
 /// Joins a relative path onto a folder of the content tree, resolving `.` and `..`.
@@ -159,7 +169,7 @@ pub fn resolve(dest: &str, from: &Page, content: &Content, base: &BaseUrl) -> Re
     }
     if let Some(&asset) = content.assets_by_source.get(&joined) {
         return Ok(Target::Url {
-            url: suffix(base.local(&content.assets[asset].path)),
+            url: suffix(base.local(&encode_path(&content.assets[asset].path))),
             check: None,
         });
     }
@@ -194,6 +204,17 @@ mod tests {
         assert_eq!(join("a/b", "../c.md").as_deref(), Some("a/c.md"));
         assert_eq!(join("", "./x/y.md").as_deref(), Some("x/y.md"));
         assert_eq!(join("", "../x.md"), None);
+    }
+
+    #[test]
+    fn encoding_keeps_slashes_and_escapes_what_breaks_urls() {
+        assert_eq!(encode_path("img/a b#1?.png"), "img/a%20b%231%3F.png");
+        assert_eq!(encode_path("100%.png"), "100%25.png");
+        assert_eq!(encode_path("算.png"), "%E7%AE%97.png");
+        assert_eq!(encode_path("plain-name_1.png"), "plain-name_1.png");
+        for name in ["a b#c?d%e.png", "é/ü.jpg", "x%41.png"] {
+            assert_eq!(percent_decode(&encode_path(name)), name);
+        }
     }
 
     #[test]

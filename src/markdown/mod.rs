@@ -17,12 +17,13 @@ use crate::glossary::{Glossary, TermId, TermUse, sentence_around};
 use links::Target;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset, html};
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 use std::ops::Range;
 use std::path::PathBuf;
 
-/// The Markdown extensions every page is parsed with.
+/// The Markdown extensions every page body is parsed with. No metadata-block extensions:
+/// front matter is cut off before parsing, and a `---` block further down is plain Markdown.
 pub fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -31,8 +32,6 @@ pub fn parser_options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_DEFINITION_LIST
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_WIKILINKS
 }
 
@@ -157,6 +156,9 @@ struct Renderer<'a, 'e> {
     used: Vec<TermUse>,
     used_set: HashSet<TermId>,
     ids: HashSet<String>,
+    /// For each automatic id's base, the next suffix to try, so `## Same` repeated n times
+    /// costs O(n) rather than trying `same-1, same-2, …` from the start each time.
+    next_suffix: HashMap<String, usize>,
     explicit_ids: HashSet<String>,
     toc: Vec<TocEntry>,
     anchor_checks: Vec<AnchorCheck>,
@@ -169,8 +171,13 @@ struct Renderer<'a, 'e> {
 pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered {
     let expanded = include::expand(&page.text, &page.file, &env.settings.root);
     let text = expanded.as_ref().map_or(page.text.as_str(), |e| e.text.as_str());
-    let explicit_ids = if text.contains("{#") {
-        explicit_heading_ids(text)
+    let body_start = expanded
+        .as_ref()
+        .map_or(page.body_start, |e| e.map.to_output(page.body_start))
+        .min(text.len());
+    let body = &text[body_start..];
+    let explicit_ids = if body.contains("{#") {
+        explicit_heading_ids(body)
     } else {
         HashSet::new()
     };
@@ -200,6 +207,7 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         used: Vec::new(),
         used_set: HashSet::new(),
         ids: HashSet::new(),
+        next_suffix: HashMap::new(),
         explicit_ids,
         toc: Vec::new(),
         anchor_checks: Vec::new(),
@@ -211,18 +219,15 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         (Some(h), None) => h.clone(),
         (None, _) => 0..0,
     };
-    let events = TextMergeWithOffset::new(Parser::new_ext(text, parser_options()).into_offset_iter());
-    let mut in_metadata = false;
+    // Ranges are shifted back to offsets in the whole file, which positions and the title
+    // heading's range are measured in.
+    let events = TextMergeWithOffset::new(
+        Parser::new_ext(body, parser_options())
+            .into_offset_iter()
+            .map(|(e, r)| (e, r.start + body_start..r.end + body_start)),
+    );
     for (event, range) in events {
-        match &event {
-            Event::Start(Tag::MetadataBlock(_)) => in_metadata = true,
-            Event::End(TagEnd::MetadataBlock(_)) => {
-                in_metadata = false;
-                continue;
-            }
-            _ => {}
-        }
-        if in_metadata || (range.start >= skip.start && range.end <= skip.end && skip.end > skip.start) {
+        if range.start >= skip.start && range.end <= skip.end && skip.end > skip.start {
             continue;
         }
         r.event(event, range);
@@ -632,7 +637,11 @@ impl<'a> Renderer<'a, '_> {
             }
             None => {
                 let base = ids::base_id(&title, self.env.settings.heading_ids);
-                let id = ids::unique(&base, &self.ids, &self.explicit_ids, |id| self.is_reserved(id));
+                let mut next_suffix = std::mem::take(&mut self.next_suffix);
+                let id = ids::unique(&base, &self.ids, &self.explicit_ids, &mut next_suffix, |id| {
+                    self.is_reserved(id)
+                });
+                self.next_suffix = next_suffix;
                 self.ids.insert(id.clone());
                 id
             }

@@ -237,3 +237,29 @@ fn an_explicit_theme_id_is_an_error() {
     );
     assert!(r.html.contains("id=\"content-1\""), "{}", r.html);
 }
+
+#[test]
+fn repeated_headings_count_on_and_skip_explicit_and_earlier_ids() {
+    let r = render_page(
+        "repeat",
+        "## Same\n\n## Same\n\n## Same 1\n\n## Same\n\n## Same\n\n## Later {#same-3}\n",
+    );
+    let ids: Vec<&str> = r.toc.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(ids, ["same", "same-1", "same-1-1", "same-2", "same-4", "same-3"]);
+}
+
+#[test]
+fn thousands_of_repeated_headings_get_consecutive_ids() {
+    // The time this takes is measured by `cargo bench --bench build` (headings case).
+    let text = "## Same\n\n".repeat(5_000);
+    let r = render_page("many", &text);
+    assert_eq!(r.ids.len(), 5_000);
+    assert!(r.ids.contains("same-4999"));
+}
+
+#[test]
+fn a_dashed_block_in_the_body_is_rendered() {
+    let r = render_page("body-block", "Intro.\n\n---\ntitle: shown\n---\n\nAfter.\n");
+    assert!(r.html.contains("<hr />"), "{}", r.html);
+    assert!(r.html.contains("title: shown"), "{}", r.html);
+}

@@ -486,6 +486,7 @@ impl<'a> Renderer<'a> {
                     0,
                     format!("rendering the 404 page failed: {}", full_error(&e)),
                 )
+                .with_hint("fix the theme's 404.html template, or delete it to use the built-in one")
             })
     }
 }

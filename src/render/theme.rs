@@ -92,12 +92,10 @@ impl Theme {
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect();
         let read_err = |p: &Path, e: std::io::Error| {
-            BuildError::single(Diagnostic::error(
-                display_path(root, p),
-                0,
-                0,
-                format!("cannot read theme file: {e}"),
-            ))
+            BuildError::single(
+                Diagnostic::error(display_path(root, p), 0, 0, format!("cannot read theme file: {e}"))
+                    .with_hint("check that the theme's files are readable UTF-8 text"),
+            )
         };
         for (sub, is_template) in [("templates", true), ("static", false)] {
             let base = dir.join(sub);
@@ -106,12 +104,10 @@ impl Theme {
             }
             for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
                 let entry = entry.map_err(|e| {
-                    BuildError::single(Diagnostic::error(
-                        display_path(root, &base),
-                        0,
-                        0,
-                        format!("cannot read the theme: {e}"),
-                    ))
+                    BuildError::single(
+                        Diagnostic::error(display_path(root, &base), 0, 0, format!("cannot read the theme: {e}"))
+                            .with_hint("check the theme folder's permissions and symbolic links"),
+                    )
                 })?;
                 let file_name = entry.file_name().to_string_lossy();
                 if !entry.file_type().is_file() || crate::content::is_ignored_name(&file_name) {
