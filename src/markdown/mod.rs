@@ -5,7 +5,11 @@
 //! files into site URLs (recording anchors to check once every page is known),
 //! and links glossary terms in running text.
 
+pub mod admonition;
+pub mod footnotes;
+pub mod highlight;
 pub mod links;
+pub mod math;
 
 use crate::config::{BaseUrl, LinkPolicy};
 use crate::content::{Content, Page, PageId, slugify};
@@ -118,6 +122,8 @@ struct Renderer<'a, 'e> {
     /// Term uses in the current block: (term, start, end) in `block_text`.
     pending: Vec<(TermId, usize, usize)>,
     in_code: bool,
+    /// The fenced block being collected (info string, text) until its end, to highlight it whole.
+    code: Option<(String, String)>,
     in_first_paragraph: Option<bool>,
     first_paragraph: String,
     own_term: Option<TermId>,
@@ -155,6 +161,7 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         block_text: String::new(),
         pending: Vec::new(),
         in_code: false,
+        code: None,
         in_first_paragraph: None,
         first_paragraph: String::new(),
         own_term,
@@ -261,11 +268,22 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 self.in_code = true;
-                self.emit(Event::Start(Tag::CodeBlock(kind)));
+                let info = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((info, String::new()));
             }
             Event::End(TagEnd::CodeBlock) => {
                 self.in_code = false;
-                self.emit(Event::End(TagEnd::CodeBlock));
+                if let Some((info, code)) = self.code.take() {
+                    self.emit(Event::Html(highlight::render(&info, &code).into()));
+                }
+            }
+            Event::Text(text) if self.code.is_some() => {
+                if let Some((_, code)) = &mut self.code {
+                    code.push_str(&text);
+                }
             }
             Event::Start(Tag::Link {
                 link_type: LinkType::WikiLink { .. },
