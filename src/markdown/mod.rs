@@ -34,6 +34,8 @@ pub fn parser_options() -> Options {
         | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
         | Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
 /// An entry of a page's table of contents (h2, with its h3 children).
@@ -133,6 +135,7 @@ struct Renderer<'a, 'e> {
     used_set: HashSet<TermId>,
     ids: HashSet<String>,
     explicit_ids: HashSet<String>,
+    footnotes: footnotes::Footnotes<'a>,
     toc: Vec<TocEntry>,
     anchor_checks: Vec<AnchorCheck>,
     errors: Vec<Diagnostic>,
@@ -148,6 +151,7 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         HashSet::new()
     };
     let own_term = env.glossary.by_page.get(&page.id).copied();
+    let (footnotes, footnote_ids) = footnotes::Footnotes::scan(text, parser_options());
     let mut r = Renderer {
         env,
         page,
@@ -169,8 +173,9 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         linked,
         used: Vec::new(),
         used_set: HashSet::new(),
-        ids: HashSet::new(),
+        ids: footnote_ids.into_iter().collect(),
         explicit_ids,
+        footnotes,
         toc: Vec::new(),
         anchor_checks: Vec::new(),
         errors: Vec::new(),
@@ -193,6 +198,8 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         r.event(event, range);
     }
     r.flush_sentences();
+    let notes = std::mem::take(&mut r.footnotes).section();
+    r.out.extend(notes);
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, r.out.into_iter());
     Rendered {
@@ -228,6 +235,10 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn emit(&mut self, event: Event<'a>) {
+        if let Some(note) = self.footnotes.collecting() {
+            note.push(event);
+            return;
+        }
         match &mut self.heading {
             Some(h) => h.events.push(event),
             None => self.out.push(event),
@@ -389,7 +400,45 @@ impl<'a> Renderer<'a, '_> {
                 if let Some(h) = &mut self.heading {
                     h.text.push_str(&code);
                 }
+                if self.in_first_paragraph == Some(true) && self.images == 0 {
+                    self.first_paragraph.push_str(&code);
+                }
                 self.emit(Event::Code(code));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.flush_sentences();
+                self.emit(Event::Html(admonition::open(kind).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.flush_sentences();
+                self.emit(Event::Html(admonition::CLOSE.into()));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                // A wrapped line is a space in the description, not glued words.
+                if self.in_first_paragraph == Some(true) && self.images == 0 {
+                    self.first_paragraph.push(' ');
+                }
+                self.emit(event);
+            }
+            Event::FootnoteReference(label) => match self.footnotes.reference(&label) {
+                Some(html) => self.emit(Event::InlineHtml(html.into())),
+                None => self.emit(Event::Text(format!("[^{label}]").into())),
+            },
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.flush_sentences();
+                self.footnotes.begin(&label);
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                self.flush_sentences();
+                self.footnotes.end();
+            }
+            Event::InlineMath(tex) => {
+                let html = self.math(&tex, false, range.start);
+                self.emit(Event::InlineHtml(html.into()));
+            }
+            Event::DisplayMath(tex) => {
+                let html = self.math(&tex, true, range.start);
+                self.emit(Event::InlineHtml(html.into()));
             }
             Event::InlineHtml(html) => {
                 let tag = html.trim_start().to_ascii_lowercase();
@@ -480,6 +529,17 @@ impl<'a> Renderer<'a, '_> {
         }
         for p in pieces {
             self.emit(p);
+        }
+    }
+
+    /// MathML for a formula; a LaTeX error is reported at the formula's position.
+    fn math(&mut self, tex: &str, display: bool, offset: usize) -> String {
+        match math::render(tex, display) {
+            Ok(html) => html,
+            Err(e) => {
+                self.error(offset, e.message, &e.hint);
+                String::new()
+            }
         }
     }
 
