@@ -138,6 +138,65 @@ fn repeated_headings() {
     }
 }
 
+/// Code blocks of the kinds documentation carries, about 12 lines each.
+const SNIPPETS: &[(&str, &str)] = &[
+    (
+        "rust,ignore",
+        "use std::collections::HashMap;\n\n/// Counts words.\nfn count(text: &str) -> HashMap<&str, usize> {\n    let mut counts = HashMap::new();\n    for word in text.split_whitespace() {\n        *counts.entry(word).or_insert(0) += 1;\n    }\n    counts\n}\n\nfn main() {\n    println!(\"{:?}\", count(\"a b a\"));\n}\n",
+    ),
+    (
+        "python",
+        "import json\n\n\ndef load(path: str) -> dict:\n    \"\"\"Reads a JSON file.\"\"\"\n    with open(path) as f:\n        return json.load(f)  # may raise\n\n\nclass Site:\n    def __init__(self, pages=10):\n        self.pages = pages\n",
+    ),
+    (
+        "toml",
+        "[package]\nname = \"example\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nrayon = \"1\"\n\n[profile.release]\nlto = true\n",
+    ),
+    (
+        "javascript",
+        "// Debounce a function.\nexport function debounce(fn, ms = 100) {\n  let timer = 0;\n  return (...args) => {\n    clearTimeout(timer);\n    timer = setTimeout(() => fn(...args), ms);\n  };\n}\n\nconst log = debounce((x) => console.log(`value: ${x}`));\nlog(42);\n",
+    ),
+    (
+        "console",
+        "$ cargo build --release\n   Compiling example v0.1.0\n    Finished release [optimized] target(s) in 4.2s\n$ ./target/release/example --help\nUsage: example [OPTIONS] <FILE>\n",
+    ),
+    (
+        "yaml",
+        "name: CI\non: [push, pull_request]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: cargo test --locked\n        env:\n          RUST_BACKTRACE: 1\n",
+    ),
+];
+
+/// Appends a code block to every third page of the generated site (the highlighting case).
+fn add_code_blocks(root: &Path) -> usize {
+    let mut n = 0;
+    let mut pages: Vec<PathBuf> = walkdir::WalkDir::new(root.join("site"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.to_string_lossy().contains("-page-"))
+        .collect();
+    pages.sort();
+    for (i, page) in pages.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let (info, code) = SNIPPETS[i / 3 % SNIPPETS.len()];
+        let mut text = std::fs::read_to_string(page).unwrap();
+        text.push_str(&format!("\n```{info}\n{code}```\n"));
+        std::fs::write(page, text).unwrap();
+        n += 1;
+    }
+    n
+}
+
+/// The fastest of `runs` cold builds (output removed first) into `out`.
+fn fastest_cold(runs: usize, out: &Path, mut build: impl FnMut(&Path) -> Command) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let _ = std::fs::remove_dir_all(out);
+            run_measured(&mut build(out)).0
+        })
+        .min()
+        .unwrap()
+}
+
 fn main() {
     if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("headings") {
         repeated_headings();
@@ -200,6 +259,18 @@ fn main() {
     let _ = std::fs::remove_dir_all(&plain);
     let (cold, rss) = run_measured(&mut build(&plain));
     println!("quire build without search: cold {cold:.2?}{}", mb(rss));
+
+    // Highlighting: the same site without search, then with a code block on every third page.
+    let plain_best = fastest_cold(3, &plain, &build);
+    let blocks = add_code_blocks(&root);
+    let code_best = fastest_cold(3, &plain, &build);
+    let (code_site, code_load) = time(|| quire::Site::load(&root, &options).expect("the site with code blocks builds"));
+    drop(code_site);
+    println!(
+        "highlighting: {blocks} code blocks; without search, best of 3 cold builds {plain_best:.2?} → {code_best:.2?} \
+         ({:+.1}%); in-process load+markdown {load:.1?} → {code_load:.1?}",
+        (code_best.as_secs_f64() / plain_best.as_secs_f64() - 1.0) * 100.0
+    );
     std::fs::write(&config, with_search).unwrap();
 
     report_search_bytes(&out);

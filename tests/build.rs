@@ -104,7 +104,7 @@ fn headings_have_ids_permalinks_and_a_toc() {
     // Extensions: tables, footnotes, strikethrough, task lists, definition lists.
     for needle in [
         "<table>",
-        "footnote-definition",
+        "<section class=\"footnotes\"",
         "<del>strike</del>",
         "type=\"checkbox\"",
         "<dl>",

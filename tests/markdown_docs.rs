@@ -41,7 +41,12 @@ fn includes_are_expanded_with_ranges_anchors_and_nesting() {
     );
     assert!(!html.contains("ANCHOR"), "anchor lines are removed:\n{html}");
     // Whole file, then the range 12:14, then 12: and :1, then the `main` anchor.
-    let blocks: Vec<&str> = html.split("<pre><code class=\"language-rust\">").skip(1).collect();
+    // The code as text, highlighting spans removed: the include's bytes are what counts.
+    let blocks: Vec<String> = html
+        .split("<code class=\"language-rust\">")
+        .skip(1)
+        .map(|b| visible_text(b.split("</code>").next().unwrap_or_default()) + "</code>")
+        .collect();
     assert_eq!(blocks.len(), 4, "{html}");
     assert!(
         blocks[0].starts_with("use std::io;\n\nfn main() {\n    println!"),
@@ -50,12 +55,12 @@ fn includes_are_expanded_with_ranges_anchors_and_nesting() {
     );
     assert!(blocks[0].contains("fn helper()"));
     assert!(
-        blocks[1].starts_with("fn helper() -&gt; u32 {\n    42\n}\n</code>"),
+        blocks[1].starts_with("fn helper() -> u32 {\n    42\n}\n</code>"),
         "{}",
         blocks[1]
     );
     assert!(
-        blocks[2].starts_with("fn helper() -&gt; u32 {\n    42\n}\nuse std::io;\n</code>"),
+        blocks[2].starts_with("fn helper() -> u32 {\n    42\n}\nuse std::io;\n</code>"),
         "{}",
         blocks[2]
     );

@@ -5,9 +5,13 @@
 //! files into site URLs (recording anchors to check once every page is known),
 //! and links glossary terms in running text.
 
+pub mod admonition;
+pub mod footnotes;
+pub mod highlight;
 pub mod ids;
 pub mod include;
 pub mod links;
+pub mod math;
 pub mod raw_html;
 
 use crate::config::{BaseUrl, HeadingIds, LinkLevel, LinkPolicy};
@@ -33,6 +37,8 @@ pub fn parser_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
 /// An entry of a page's table of contents (h2, with its h3 children).
@@ -148,6 +154,8 @@ struct Renderer<'a, 'e> {
     /// Term uses in the current block: (term, start, end) in `block_text`.
     pending: Vec<(TermId, usize, usize)>,
     in_code: bool,
+    /// The fenced block being collected (info string, text) until its end, to highlight it whole.
+    code: Option<(String, String)>,
     in_first_paragraph: Option<bool>,
     first_paragraph: String,
     own_term: Option<TermId>,
@@ -160,6 +168,7 @@ struct Renderer<'a, 'e> {
     /// costs O(n) rather than trying `same-1, same-2, …` from the start each time.
     next_suffix: HashMap<String, usize>,
     explicit_ids: HashSet<String>,
+    footnotes: footnotes::Footnotes<'a>,
     toc: Vec<TocEntry>,
     anchor_checks: Vec<AnchorCheck>,
     errors: Vec<Diagnostic>,
@@ -182,6 +191,7 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         HashSet::new()
     };
     let own_term = env.glossary.by_page.get(&page.id).copied();
+    let (footnotes, footnote_ids) = footnotes::Footnotes::scan(text, parser_options());
     let mut r = Renderer {
         env,
         page,
@@ -199,6 +209,7 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         block_text: String::new(),
         pending: Vec::new(),
         in_code: false,
+        code: None,
         in_first_paragraph: None,
         first_paragraph: String::new(),
         own_term,
@@ -206,9 +217,10 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         linked,
         used: Vec::new(),
         used_set: HashSet::new(),
-        ids: HashSet::new(),
+        ids: footnote_ids.into_iter().collect(),
         next_suffix: HashMap::new(),
         explicit_ids,
+        footnotes,
         toc: Vec::new(),
         anchor_checks: Vec::new(),
         errors: expanded.as_ref().map_or_else(Vec::new, |e| e.errors.clone()),
@@ -233,6 +245,8 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         r.event(event, range);
     }
     r.flush_sentences();
+    let notes = std::mem::take(&mut r.footnotes).section();
+    r.out.extend(notes);
     let mut html_out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html_out, r.out.into_iter());
     Rendered {
@@ -282,6 +296,10 @@ impl<'a> Renderer<'a, '_> {
     }
 
     fn emit(&mut self, event: Event<'a>) {
+        if let Some(note) = self.footnotes.collecting() {
+            note.push(event);
+            return;
+        }
         match &mut self.heading {
             Some(h) => h.events.push(event),
             None => self.out.push(event),
@@ -340,11 +358,22 @@ impl<'a> Renderer<'a, '_> {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 self.in_code = true;
-                self.emit(Event::Start(Tag::CodeBlock(kind)));
+                let info = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((info, String::new()));
             }
             Event::End(TagEnd::CodeBlock) => {
                 self.in_code = false;
-                self.emit(Event::End(TagEnd::CodeBlock));
+                if let Some((info, code)) = self.code.take() {
+                    self.emit(Event::Html(highlight::render(&info, &code).into()));
+                }
+            }
+            Event::Text(text) if self.code.is_some() => {
+                if let Some((_, code)) = &mut self.code {
+                    code.push_str(&text);
+                }
             }
             Event::Start(Tag::Link {
                 link_type: LinkType::WikiLink { .. },
@@ -450,7 +479,45 @@ impl<'a> Renderer<'a, '_> {
                 if let Some(h) = &mut self.heading {
                     h.text.push_str(&code);
                 }
+                if self.in_first_paragraph == Some(true) && self.images == 0 {
+                    self.first_paragraph.push_str(&code);
+                }
                 self.emit(Event::Code(code));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                self.flush_sentences();
+                self.emit(Event::Html(admonition::open(kind).into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                self.flush_sentences();
+                self.emit(Event::Html(admonition::CLOSE.into()));
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                // A wrapped line is a space in the description, not glued words.
+                if self.in_first_paragraph == Some(true) && self.images == 0 {
+                    self.first_paragraph.push(' ');
+                }
+                self.emit(event);
+            }
+            Event::FootnoteReference(label) => match self.footnotes.reference(&label) {
+                Some(html) => self.emit(Event::InlineHtml(html.into())),
+                None => self.emit(Event::Text(format!("[^{label}]").into())),
+            },
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.flush_sentences();
+                self.footnotes.begin(&label);
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                self.flush_sentences();
+                self.footnotes.end();
+            }
+            Event::InlineMath(tex) => {
+                let html = self.math(&tex, false, range.start);
+                self.emit(Event::InlineHtml(html.into()));
+            }
+            Event::DisplayMath(tex) => {
+                let html = self.math(&tex, true, range.start);
+                self.emit(Event::InlineHtml(html.into()));
             }
             Event::InlineHtml(html) => {
                 let tag = html.trim_start().to_ascii_lowercase();
@@ -566,6 +633,17 @@ impl<'a> Renderer<'a, '_> {
         }
         for p in pieces {
             self.emit(p);
+        }
+    }
+
+    /// MathML for a formula; a LaTeX error is reported at the formula's position.
+    fn math(&mut self, tex: &str, display: bool, offset: usize) -> String {
+        match math::render(tex, display) {
+            Ok(html) => html,
+            Err(e) => {
+                self.error(offset, e.message, &e.hint);
+                String::new()
+            }
         }
     }
 

@@ -136,4 +136,60 @@
       if (h) observer.observe(h);
     });
   }
+
+  // --- Copy buttons on code blocks --------------------------------------------
+  // A real <button> over the block's corner (absolutely placed, so nothing moves); the
+  // result is announced through one polite status region.
+  var blocks = document.querySelectorAll(".code-block");
+  if (blocks.length) {
+    var status = document.createElement("span");
+    status.className = "code-copy-status";
+    status.setAttribute("role", "status");
+    document.body.appendChild(status);
+    var fallbackCopy = function (text) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      return ok ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+    };
+    blocks.forEach(function (block) {
+      var code = block.querySelector("code");
+      if (!code) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "code-copy";
+      button.textContent = "Copy";
+      button.setAttribute("aria-label", "Copy code to clipboard");
+      var timer = 0;
+      button.addEventListener("click", function () {
+        var text = code.textContent;
+        var copy = navigator.clipboard && window.isSecureContext
+          ? navigator.clipboard.writeText(text).catch(function () { return fallbackCopy(text); })
+          : fallbackCopy(text);
+        copy.then(function () {
+          button.textContent = "Copied";
+          button.classList.add("copied");
+          status.textContent = "Copied";
+        }, function () {
+          button.textContent = "Failed";
+          status.textContent = "Copy failed: select the code and copy it by hand";
+        }).then(function () {
+          clearTimeout(timer);
+          timer = setTimeout(function () {
+            button.textContent = "Copy";
+            button.classList.remove("copied");
+            status.textContent = "";
+          }, 2000);
+        });
+      });
+      block.appendChild(button);
+    });
+  }
 })();
