@@ -1,5 +1,9 @@
 //! The bundled essay site: it builds, every sentence of the essay is in it, every link
 //! resolves, and the glossary links and backlinks the essay's key terms.
+//!
+//! The essay's reference text is kept in `tests/essay/essay.txt`, so these tests pass on a
+//! plain clone; when the project's `../shared/essay.txt` is beside the repository, the copy
+//! must equal it.
 
 mod common;
 use common::*;
@@ -29,10 +33,27 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The essay's reference text, as kept in the repository.
+fn essay_text() -> String {
+    std::fs::read_to_string(repo().join("tests/essay/essay.txt")).expect("tests/essay/essay.txt")
+}
+
+#[test]
+fn the_kept_essay_text_equals_the_shared_one_when_it_is_there() {
+    let shared = repo().join("../shared/essay.txt");
+    match std::fs::read_to_string(&shared) {
+        Ok(text) => assert!(
+            text == essay_text(),
+            "tests/essay/essay.txt differs from {}: copy it again",
+            shared.display()
+        ),
+        Err(e) => eprintln!("skipped: {} is not readable ({e})", shared.display()),
+    }
+}
+
 /// Splits the essay into sentences, mending the glued ones ("ignited.A variety") first.
 fn essay_sentences() -> Vec<String> {
-    let text =
-        std::fs::read_to_string(repo().join("../shared/essay.txt")).expect("../shared/essay.txt beside the repo");
+    let text = essay_text();
     let mut mended = String::new();
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
