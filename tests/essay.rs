@@ -221,3 +221,62 @@ fn cpo_and_domestic_substitution_have_term_pages_with_backlinks() {
         }
     }
 }
+
+#[test]
+fn home_page_cards_are_headings_in_its_table_of_contents_and_next_does_not_repeat_them() {
+    let home = html("index.html");
+    let cards = &home[home
+        .find("<section class=\"children\"")
+        .expect("the home page has cards")..];
+    let cards = &cards[..cards.find("</section>").unwrap()];
+    assert!(cards.contains("<h2 id=\"section-contents\">Contents</h2>"), "{cards}");
+    let toc = &home[home.find("<nav class=\"toc\"").expect("a table of contents")..];
+    let toc = &toc[..toc.find("</nav>").unwrap()];
+    assert!(toc.contains("href=\"#section-contents\""), "{toc}");
+    let ids: Vec<&str> = cards
+        .split("<h3 id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(ids.len(), 4, "one heading per card: {cards}");
+    for id in ids {
+        assert!(
+            toc.contains(&format!("href=\"#{id}\"")),
+            "card {id} is in the table of contents"
+        );
+    }
+    // The first card is the next page in reading order: no pager repeats it (the <link> stays).
+    assert!(!home.contains("class=\"pager\""), "no Next card on the home page");
+    assert!(home.contains("<link rel=\"next\" href=\"/quire/ai-and-the-metaverse/\">"));
+}
+
+#[test]
+fn chinese_aliases_carry_lang_and_the_footer_names_the_site() {
+    let cpo = html("glossary/cpo/index.html");
+    assert!(
+        cpo.contains("<span class=\"alias\" lang=\"zh\">共封装光学</span>"),
+        "zh alias"
+    );
+    assert!(
+        cpo.contains("<span class=\"alias\">co-packaged optics</span>"),
+        "no lang on English"
+    );
+    let footer = &cpo[cpo.find("<footer").unwrap()..];
+    let footer = visible_text(&footer[..footer.find("</footer>").unwrap()]);
+    assert_eq!(footer.trim(), "The core of the future · Built with Quire");
+}
+
+#[test]
+fn the_404_page_lists_the_pages_in_its_own_text() {
+    let page = html("404.html");
+    let content = &page[page.find("<div class=\"content\">").unwrap()..];
+    let content = &content[..content.find("</div>").unwrap()];
+    assert!(!content.contains("from the list"), "{content}");
+    for url in [
+        "/quire/ai-and-the-metaverse/",
+        "/quire/computing-power/",
+        "/quire/glossary/",
+    ] {
+        assert!(content.contains(&format!("href=\"{url}\"")), "{url} in {content}");
+    }
+}
