@@ -207,7 +207,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
     let output = render_output(&site)?;
     let written = output::write(&output, &options.root, &options.output_dir())?;
-    Ok(BuildReport::new(&site, written, started))
+    let mut report = BuildReport::new(&site, written, started);
+    // Only `build` publishes, so only `build` says the URLs it wrote are relative.
+    report.warnings.extend(crate::publish::sitemap::relative_base_warning(
+        &site,
+        options.base_url.is_some(),
+    ));
+    Ok(report)
 }
 
 /// Everything `build` checks, rendering in memory and writing nothing.

@@ -1,5 +1,9 @@
 //! The bundled essay site: it builds, every sentence of the essay is in it, every link
 //! resolves, and the glossary links and backlinks the essay's key terms.
+//!
+//! The essay's reference text is kept in `tests/essay/essay.txt`, so these tests pass on a
+//! plain clone; when the project's `../shared/essay.txt` is beside the repository, the copy
+//! must equal it.
 
 mod common;
 use common::*;
@@ -29,10 +33,27 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The essay's reference text, as kept in the repository.
+fn essay_text() -> String {
+    std::fs::read_to_string(repo().join("tests/essay/essay.txt")).expect("tests/essay/essay.txt")
+}
+
+#[test]
+fn the_kept_essay_text_equals_the_shared_one_when_it_is_there() {
+    let shared = repo().join("../shared/essay.txt");
+    match std::fs::read_to_string(&shared) {
+        Ok(text) => assert!(
+            text == essay_text(),
+            "tests/essay/essay.txt differs from {}: copy it again",
+            shared.display()
+        ),
+        Err(e) => eprintln!("skipped: {} is not readable ({e})", shared.display()),
+    }
+}
+
 /// Splits the essay into sentences, mending the glued ones ("ignited.A variety") first.
 fn essay_sentences() -> Vec<String> {
-    let text =
-        std::fs::read_to_string(repo().join("../shared/essay.txt")).expect("../shared/essay.txt beside the repo");
+    let text = essay_text();
     let mut mended = String::new();
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
@@ -198,5 +219,64 @@ fn cpo_and_domestic_substitution_have_term_pages_with_backlinks() {
                 "{term}: backlink to {u} missing"
             );
         }
+    }
+}
+
+#[test]
+fn home_page_cards_are_headings_in_its_table_of_contents_and_next_does_not_repeat_them() {
+    let home = html("index.html");
+    let cards = &home[home
+        .find("<section class=\"children\"")
+        .expect("the home page has cards")..];
+    let cards = &cards[..cards.find("</section>").unwrap()];
+    assert!(cards.contains("<h2 id=\"section-contents\">Contents</h2>"), "{cards}");
+    let toc = &home[home.find("<nav class=\"toc\"").expect("a table of contents")..];
+    let toc = &toc[..toc.find("</nav>").unwrap()];
+    assert!(toc.contains("href=\"#section-contents\""), "{toc}");
+    let ids: Vec<&str> = cards
+        .split("<h3 id=\"")
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert_eq!(ids.len(), 4, "one heading per card: {cards}");
+    for id in ids {
+        assert!(
+            toc.contains(&format!("href=\"#{id}\"")),
+            "card {id} is in the table of contents"
+        );
+    }
+    // The first card is the next page in reading order: no pager repeats it (the <link> stays).
+    assert!(!home.contains("class=\"pager\""), "no Next card on the home page");
+    assert!(home.contains("<link rel=\"next\" href=\"/quire/ai-and-the-metaverse/\">"));
+}
+
+#[test]
+fn chinese_aliases_carry_lang_and_the_footer_names_the_site() {
+    let cpo = html("glossary/cpo/index.html");
+    assert!(
+        cpo.contains("<span class=\"alias\" lang=\"zh\">共封装光学</span>"),
+        "zh alias"
+    );
+    assert!(
+        cpo.contains("<span class=\"alias\">co-packaged optics</span>"),
+        "no lang on English"
+    );
+    let footer = &cpo[cpo.find("<footer").unwrap()..];
+    let footer = visible_text(&footer[..footer.find("</footer>").unwrap()]);
+    assert_eq!(footer.trim(), "The core of the future · Built with Quire");
+}
+
+#[test]
+fn the_404_page_lists_the_pages_in_its_own_text() {
+    let page = html("404.html");
+    let content = &page[page.find("<div class=\"content\">").unwrap()..];
+    let content = &content[..content.find("</div>").unwrap()];
+    assert!(!content.contains("from the list"), "{content}");
+    for url in [
+        "/quire/ai-and-the-metaverse/",
+        "/quire/computing-power/",
+        "/quire/glossary/",
+    ] {
+        assert!(content.contains(&format!("href=\"{url}\"")), "{url} in {content}");
     }
 }

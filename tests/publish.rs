@@ -344,3 +344,107 @@ fn two_builds_of_the_essay_are_byte_identical_search_index_included() {
         assert!(tb[path] == *bytes, "{path} differs between two builds");
     }
 }
+
+#[test]
+fn the_repository_config_publishes_absolute_urls_without_a_warning() {
+    let out = temp_dir("absolute");
+    let run = quire(&[
+        "build",
+        "--root",
+        repo().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !stderr.contains("warning"),
+        "no warning for an absolute base_url: {stderr}"
+    );
+    let tree = read_tree(&out);
+    let origin = "https://quire-docs.github.io/quire/";
+    let home = String::from_utf8(tree["index.html"].clone()).unwrap();
+    assert!(
+        home.contains(&format!("<link rel=\"canonical\" href=\"{origin}\">")),
+        "canonical"
+    );
+    assert!(
+        home.contains(&format!("<meta property=\"og:url\" content=\"{origin}\">")),
+        "og:url"
+    );
+    let page = String::from_utf8(tree["computing-power/index.html"].clone()).unwrap();
+    assert!(page.contains(&format!("<link rel=\"canonical\" href=\"{origin}computing-power/\">")));
+    let sitemap = String::from_utf8(tree["sitemap.xml"].clone()).unwrap();
+    let locs: Vec<&str> = sitemap.split("<loc>").skip(1).collect();
+    assert!(
+        !locs.is_empty() && locs.iter().all(|l| l.starts_with(origin)),
+        "{sitemap}"
+    );
+    let robots = String::from_utf8(tree["robots.txt"].clone()).unwrap();
+    assert!(robots.contains(&format!("Sitemap: {origin}sitemap.xml")), "{robots}");
+}
+
+#[test]
+fn build_warns_at_the_base_url_line_when_it_is_only_a_path() {
+    let root = fixture("basic");
+    let config = std::fs::read_to_string(root.join("quire.toml")).unwrap();
+    std::fs::write(
+        root.join("quire.toml"),
+        config.replace("base_url = \"https://example.com/docs/\"", "base_url = \"/docs/\""),
+    )
+    .unwrap();
+    let line = std::fs::read_to_string(root.join("quire.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("base_url"))
+        .unwrap()
+        + 1;
+    let out = root.join("out");
+    let run = quire(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "a warning, not an error");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "quire.toml:{line}:1: warning: base_url `/docs/` is only a path, so the sitemap, robots.txt, the feed and the canonical links hold relative URLs"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: to publish, set base_url to the full address"),
+        "{stderr}"
+    );
+    // --base-url with a host silences it; with only a path it names the flag.
+    let abs = quire(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        "https://example.com/docs/",
+    ]);
+    assert!(!String::from_utf8_lossy(&abs.stderr).contains("warning"));
+    let flag = quire(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        "/x/",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&flag.stderr).contains("--base-url: warning: base_url `/x/` is only a path"),
+        "{}",
+        String::from_utf8_lossy(&flag.stderr)
+    );
+    // `check` publishes nothing and stays quiet.
+    let check = quire(&["check", "--root", root.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&check.stderr).contains("only a path"));
+}

@@ -1,6 +1,9 @@
-//! `sitemap.xml` (every built page, absolute URLs) and the `robots.txt` that points at it.
+//! `sitemap.xml` (every built page, absolute URLs) and the `robots.txt` that points at it,
+//! and the warning when `base_url` gives no host to make them absolute.
 
 use super::xml_escape;
+use crate::config::CONFIG_FILE;
+use crate::diagnostics::{Diagnostic, key_position};
 use crate::site::Site;
 use std::fmt::Write;
 
@@ -26,5 +29,40 @@ pub fn robots(site: &Site) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
         site.base.absolute("sitemap.xml")
+    )
+}
+
+/// A warning when `base_url` is only a path: the sitemap, `robots.txt`, the feed and the
+/// pages' canonical and `og:url` links are then relative, which search engines and feed
+/// readers do not accept. `from_flag` says the base came from `--base-url`.
+pub fn relative_base_warning(site: &Site, from_flag: bool) -> Option<Diagnostic> {
+    if !site.base.origin.is_empty() {
+        return None;
+    }
+    let (file, line, column) = if from_flag {
+        ("--base-url", 0, 0)
+    } else {
+        let text = std::fs::read_to_string(site.root.join(CONFIG_FILE)).unwrap_or_default();
+        let (line, column) = key_position(&text, "base_url");
+        (CONFIG_FILE, line, column)
+    };
+    let published = if crate::publish::has_feed(site) {
+        "the sitemap, robots.txt, the feed"
+    } else {
+        "the sitemap, robots.txt"
+    };
+    Some(
+        Diagnostic::warning(
+            file,
+            line,
+            column,
+            format!(
+                "base_url `{}` is only a path, so {published} and the canonical links hold relative URLs",
+                site.base.path
+            ),
+        )
+        .with_hint(
+            "to publish, set base_url to the full address, such as https://user.github.io/repo/ (or pass --base-url)",
+        ),
     )
 }

@@ -4,6 +4,7 @@
 //! context once; each page gets only its own small context, so the cost per page
 //! does not grow with the size of the site.
 
+pub mod lang;
 pub mod theme;
 
 use crate::content::front_matter::Date;
@@ -14,7 +15,8 @@ use crate::output::Output;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 use theme::{Theme, full_error};
 
 /// The most pages of one section the sidebar lists around the current page.
@@ -72,11 +74,34 @@ struct SidebarMore {
     depth: usize,
 }
 
+/// A card of a section's index page: an entry of the section, with a heading of its own.
 #[derive(Serialize)]
 struct ChildContext<'a> {
     title: &'a str,
     url: String,
     description: &'a str,
+    /// The id of the card's heading, unique on the page, for the table of contents.
+    anchor: String,
+}
+
+/// The id of the heading over a section's cards.
+const CHILDREN_ANCHOR: &str = "section-contents";
+
+/// Ids the theme gives elements of every page, which card headings must not take.
+const THEME_IDS: &[&str] = &[
+    "content",
+    "sidebar",
+    "search-input",
+    "search-results",
+    "toc-title",
+    CHILDREN_ANCHOR,
+];
+
+/// A glossary alias with the language of its script when that is not the site's.
+#[derive(Serialize)]
+struct AliasContext<'a> {
+    text: &'a str,
+    lang: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -95,7 +120,7 @@ struct BacklinkContext<'a> {
 
 #[derive(Serialize)]
 struct TermContext<'a> {
-    aliases: &'a [String],
+    aliases: Vec<AliasContext<'a>>,
     summary: &'a str,
     see_also: Vec<LinkContext<'a>>,
     backlinks: Vec<BacklinkContext<'a>>,
@@ -126,11 +151,13 @@ struct PageContext<'a> {
     source: String,
     date: Option<&'a Date>,
     content: &'a str,
-    toc: &'a [TocEntry],
+    toc: Cow<'a, [TocEntry]>,
     breadcrumbs: Vec<LinkContext<'a>>,
     prev: Option<LinkContext<'a>>,
     next: Option<LinkContext<'a>>,
     children: Vec<ChildContext<'a>>,
+    /// The heading over the cards: "Contents" on the home page, "In this section" elsewhere.
+    children_title: &'static str,
     terms: Vec<TermTip<'a>>,
     term: Option<TermContext<'a>>,
     glossary: Vec<LetterGroup<'a>>,
@@ -323,6 +350,44 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
+    /// The cards of an index page: its section's entries, each with a heading id that no
+    /// other element of the page has.
+    fn children(&self, page: PageId) -> Vec<ChildContext<'a>> {
+        let content = &self.site.content;
+        let p = &content.pages[page];
+        let mut taken: HashSet<String> = self.site.bodies[page].ids.clone();
+        taken.extend(THEME_IDS.iter().map(|s| s.to_string()));
+        content.sections[p.section]
+            .children
+            .iter()
+            .map(|c| {
+                let id = match *c {
+                    Child::Page(id) => id,
+                    Child::Section(s) => content.sections[s].index,
+                };
+                let child = &content.pages[id];
+                let slug = child.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+                let base = if slug.is_empty() {
+                    "page".to_string()
+                } else {
+                    slug.to_string()
+                };
+                let mut anchor = base.clone();
+                let mut n = 0;
+                while !taken.insert(anchor.clone()) {
+                    n += 1;
+                    anchor = format!("{base}-{n}");
+                }
+                ChildContext {
+                    title: &child.title,
+                    url: self.url(id),
+                    description: child.front.description.as_deref().unwrap_or(""),
+                    anchor,
+                }
+            })
+            .collect()
+    }
+
     fn page_context(&self, page: PageId) -> PageContext<'a> {
         let site = self.site;
         let content = &site.content;
@@ -342,25 +407,7 @@ impl<'a> Renderer<'a> {
         if p.is_index {
             breadcrumbs.pop();
         }
-        let children = if p.is_index {
-            content.sections[p.section]
-                .children
-                .iter()
-                .map(|c| {
-                    let id = match *c {
-                        Child::Page(id) => id,
-                        Child::Section(s) => content.sections[s].index,
-                    };
-                    ChildContext {
-                        title: &content.pages[id].title,
-                        url: self.url(id),
-                        description: content.pages[id].front.description.as_deref().unwrap_or(""),
-                    }
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let children = if p.is_index { self.children(page) } else { Vec::new() };
         let terms = body
             .term_uses
             .iter()
@@ -376,7 +423,14 @@ impl<'a> Renderer<'a> {
         let term = site.glossary.by_page.get(&page).map(|&t| {
             let term = &site.glossary.terms[t];
             TermContext {
-                aliases: &term.aliases,
+                aliases: term
+                    .aliases
+                    .iter()
+                    .map(|a| AliasContext {
+                        text: a,
+                        lang: lang::lang_of(a, &site.config.language),
+                    })
+                    .collect(),
                 summary: &term.summary,
                 see_also: term
                     .see_also
@@ -408,11 +462,16 @@ impl<'a> Renderer<'a> {
             source: p.file.display().to_string().replace('\\', "/"),
             date: p.front.date.as_ref(),
             content: &body.html,
-            toc: if show_toc { &body.toc } else { &[] },
+            toc: if show_toc {
+                toc_with_children(&body.toc, &children, kind)
+            } else {
+                Cow::Borrowed(&[])
+            },
             breadcrumbs,
             prev,
             next,
             children,
+            children_title: children_heading(kind),
             terms,
             term,
             glossary,
@@ -464,11 +523,12 @@ impl<'a> Renderer<'a> {
             source: String::new(),
             date: None,
             content: "",
-            toc: &[],
+            toc: Cow::Borrowed(&[]),
             breadcrumbs: Vec::new(),
             prev: None,
             next: None,
             children: Vec::new(),
+            children_title: "",
             terms: Vec::new(),
             term: None,
             glossary: Vec::new(),
@@ -561,6 +621,36 @@ impl Templates {
             sidebars: Default::default(),
         }
     }
+}
+
+/// The page's table of contents, with an entry for its cards (and one under it for each card)
+/// when it is an index page with entries.
+fn toc_with_children<'a>(toc: &'a [TocEntry], children: &[ChildContext], kind: &str) -> Cow<'a, [TocEntry]> {
+    // Only the home and section templates show the cards (the glossary shows its A–Z).
+    if children.is_empty() || !matches!(kind, "home" | "section") {
+        return Cow::Borrowed(toc);
+    }
+    let mut full = toc.to_vec();
+    full.push(TocEntry {
+        level: 2,
+        id: CHILDREN_ANCHOR.to_string(),
+        title: children_heading(kind).to_string(),
+        children: children
+            .iter()
+            .map(|c| TocEntry {
+                level: 3,
+                id: c.anchor.clone(),
+                title: c.title.to_string(),
+                children: Vec::new(),
+            })
+            .collect(),
+    });
+    Cow::Owned(full)
+}
+
+/// The heading over an index page's cards.
+fn children_heading(kind: &str) -> &'static str {
+    if kind == "home" { "Contents" } else { "In this section" }
 }
 
 /// Renders the given pages through the templates: (output path, bytes) for each.

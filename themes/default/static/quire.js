@@ -7,7 +7,6 @@
   // --- Menu (phones) -------------------------------------------------------
   var navToggle = document.querySelector(".nav-toggle");
   if (navToggle) {
-    navToggle.hidden = false;
     var setNav = function (open) {
       document.body.classList.toggle("nav-open", open);
       navToggle.setAttribute("aria-expanded", String(open));
@@ -26,7 +25,6 @@
   // --- Dark / light toggle -------------------------------------------------
   var themeToggle = document.querySelector(".theme-toggle");
   if (themeToggle) {
-    themeToggle.hidden = false;
     var current = function () {
       if (doc.dataset.theme) return doc.dataset.theme;
       return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";

@@ -17,7 +17,11 @@
   var results = [];
   var latest = 0;
 
-  input.hidden = false;
+  // The "/" shortcut is announced only where there is a keyboard to press it: a fine
+  // pointer that can hover (not a phone or a tablet's touch screen).
+  if (window.matchMedia && window.matchMedia("(hover: hover) and (pointer: fine)").matches) {
+    input.placeholder = "Search (press /)";
+  }
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-expanded", "false");
   input.setAttribute("aria-controls", "search-results");
