@@ -1,6 +1,7 @@
 //! Raw HTML inside Markdown, read with a real HTML tokenizer (lol_html, which the search
 //! indexer already brings in): its `id`s and `<a name>`s are anchors like headings, and its
-//! `href`, `src` and `srcset` are links, resolved and checked like Markdown's.
+//! `href`, `src` and `srcset` are links, resolved and checked like Markdown's. An obsolete
+//! `<a name="x">` is written as `<a id="x">`, the valid HTML for the same anchor.
 
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
@@ -47,6 +48,13 @@ pub fn scan(html: &str, mut resolve: impl FnMut(&str, usize) -> String) -> Scann
             if el.tag_name() == "a"
                 && let Some(name) = el.get_attribute("name").filter(|v| !v.is_empty())
             {
+                // `<a name>` is obsolete HTML (an `a` without `href` must not have it), but
+                // older books set their anchors that way: it becomes the `id` it stands for.
+                if !el.has_attribute("id") {
+                    el.remove_attribute("name");
+                    el.set_attribute("id", &name)?;
+                    changed = true;
+                }
                 ids.push(name);
             }
             for attr in URL_ATTRIBUTES {
@@ -114,7 +122,14 @@ mod tests {
             upper,
         );
         assert_eq!(s.ids, ["intro", "old-anchor"]);
-        assert_eq!(s.html, None, "nothing to rewrite");
+        assert_eq!(
+            s.html.as_deref(),
+            Some(r#"<div id="intro"><a id="old-anchor"></a><span name="not-an-anchor"></span></div>"#),
+            "the obsolete `name` anchor becomes an `id`"
+        );
+        let kept = scan(r#"<a id="a" name="b"></a>"#, upper);
+        assert_eq!(kept.ids, ["a", "b"]);
+        assert_eq!(kept.html, None, "an element with an id keeps its name");
     }
 
     #[test]
