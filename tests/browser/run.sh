@@ -9,7 +9,7 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   apt-get install -y -qq chromium >/dev/null
 fi
-(cd "$here" && npm ci --no-audit --no-fund --silent)
+(cd "$here" && npm ci --no-audit --no-fund)
 cargo build --release --locked --quiet
 cd "$here"
 node --test --test-concurrency=1 --test-timeout=120000 ./*.test.mjs

@@ -11,7 +11,7 @@ locked="$(node -p "require('$here/package-lock.json').packages['node_modules/vnu
 installed="$(node -p "try{require('$here/node_modules/vnu-jar/package.json').version}catch(e){''}")"
 if [ ! -f "$jar" ] || [ "$locked" != "$installed" ]; then
   # --ignore-scripts: vnu-jar's postinstall only offers to download a Java runtime.
-  (cd "$here" && npm ci --no-audit --no-fund --silent --ignore-scripts)
+  (cd "$here" && npm ci --no-audit --no-fund --ignore-scripts)
 fi
 (cd "$repo" && cargo build --release --locked --quiet)
 quire="$repo/target/release/quire"

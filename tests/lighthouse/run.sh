@@ -13,7 +13,7 @@ fi
 locked="$(node -p "require('$here/package-lock.json').packages['node_modules/lighthouse'].version")"
 installed="$(node -p "try{require('$here/node_modules/lighthouse/package.json').version}catch(e){''}")"
 if [ "$locked" != "$installed" ]; then
-  (cd "$here" && npm ci --no-audit --no-fund --silent)
+  (cd "$here" && npm ci --no-audit --no-fund)
 fi
 (cd "$repo" && cargo build --release --locked --quiet)
 cd "$here"
