@@ -166,4 +166,5 @@ fn a_killed_build_leaves_the_previous_or_the_new_output() {
         mixed.len()
     );
     assert!(mixed.is_empty(), "mixed outputs:\n{}", mixed.join("\n"));
+    let _ = std::fs::remove_dir_all(&root);
 }
