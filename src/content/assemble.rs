@@ -3,8 +3,8 @@
 
 use super::bundle::{self, Folders};
 use super::{
-    Asset, CONTENT_DIR, Child, Content, LoadOptions, Loaded, Page, PageId, SECTION_INDEX, Section, SectionId,
-    humanize, parent_dir, segment, slugify, split_prefix,
+    Asset, CONTENT_DIR, Child, Content, LoadOptions, Loaded, Page, PageId, SECTION_INDEX, Section, SectionId, humanize,
+    parent_dir, segment, slugify, split_prefix,
 };
 use crate::diagnostics::{Diagnostic, key_position};
 use std::collections::HashMap;
@@ -320,4 +320,3 @@ pub(super) fn assemble(
         by_dir,
     })
 }
-
