@@ -90,17 +90,17 @@ fn every_internal_link_into_bundles_resolves() {
     }
     let setup = attr_values(&page("guide/setup/index.html"), "href");
     assert!(setup.contains(&"/docs/guide/pictures/".to_string()), "{setup:?}");
-    assert!(setup.contains(&"/docs/guide/pictures/shot.png".to_string()), "{setup:?}");
+    assert!(
+        setup.contains(&"/docs/guide/pictures/shot.png".to_string()),
+        "{setup:?}"
+    );
 }
 
 #[test]
 fn readme_beside_other_pages_is_the_folders_section_index() {
     let book = page("book/index.html");
     assert!(book.contains("<h1>The book</h1>"), "its # heading is its title");
-    assert!(
-        book.contains("class=\"children\""),
-        "a section lists its chapters"
-    );
+    assert!(book.contains("class=\"children\""), "a section lists its chapters");
     let chapter = page("book/chapter/index.html");
     let crumbs = between(&chapter, "aria-label=\"Breadcrumb\"", "</nav>");
     assert!(crumbs.contains("<a href=\"/docs/book/\">The book</a>"), "{crumbs}");
@@ -170,9 +170,15 @@ fn nav_title_is_used_in_navigation_but_not_as_the_pages_title() {
     assert!(!between(&intro, "id=\"sidebar\"", "</nav>").contains(long));
     // Previous/next from the neighbours.
     let home = page("index.html");
-    assert!(home.contains("<span class=\"pager-title\">Intro</span>"), "next on home");
+    assert!(
+        home.contains("<span class=\"pager-title\">Intro</span>"),
+        "next on home"
+    );
     let tour = page("tour/index.html");
-    assert!(tour.contains("<span class=\"pager-title\">Intro</span>"), "prev on the tour");
+    assert!(
+        tour.contains("<span class=\"pager-title\">Intro</span>"),
+        "prev on the tour"
+    );
     // A section's nav_title shows in the breadcrumbs of its pages; its own page keeps the title.
     let setup = page("guide/setup/index.html");
     let crumbs = between(&setup, "aria-label=\"Breadcrumb\"", "</nav>");
@@ -198,7 +204,11 @@ fn a_body_edit_to_a_bundle_is_incremental_and_matches_a_full_rebuild() {
         let fresh = quire::build::render_output(&Site::load(&root, &SiteOptions::default()).unwrap()).unwrap();
         for (path, bytes) in rendered {
             assert!(String::from_utf8_lossy(&bytes).contains("One more line."));
-            assert_eq!(fresh.read(&path).unwrap().unwrap(), bytes, "{path} differs from a full rebuild");
+            assert_eq!(
+                fresh.read(&path).unwrap().unwrap(),
+                bytes,
+                "{path} differs from a full rebuild"
+            );
         }
     }
 }
