@@ -59,7 +59,9 @@ fn a_bundle_is_its_folders_page_with_its_files_beside_it() {
         assert!(tree.contains_key(path), "{path} missing: {:?}", tree.keys());
     }
     assert!(
-        !tree.keys().any(|p| p.contains("/index/") || p.contains("readme")),
+        !tree
+            .keys()
+            .any(|p| (p.contains("/index/") && !p.starts_with("glossary/")) || p.contains("readme")),
         "index.md and README.md never get a URL of their own: {:?}",
         tree.keys()
     );
@@ -126,6 +128,7 @@ fn bundles_sort_where_their_folder_does() {
             "Setup",
             "Shots",
             "After",
+            "Glossary",
             "The book"
         ]
     );
@@ -152,6 +155,8 @@ fn bundles_sort_where_their_folder_does() {
             "/docs/guide/setup/",
             "/docs/guide/pictures/",
             "/docs/guide/after/",
+            "/docs/glossary/",
+            "/docs/glossary/index/",
             "/docs/book/",
             "/docs/book/chapter/"
         ]
@@ -211,6 +216,13 @@ fn a_body_edit_to_a_bundle_is_incremental_and_matches_a_full_rebuild() {
             );
         }
     }
+}
+
+#[test]
+fn in_the_glossary_index_md_is_a_term() {
+    let term = page("glossary/index/index.html");
+    assert!(term.contains("<dfn>Index</dfn>"), "{term}");
+    assert!(page("glossary/index.html").contains("href=\"/docs/glossary/index/\""));
 }
 
 #[test]

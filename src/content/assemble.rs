@@ -27,7 +27,7 @@ pub(super) fn assemble(
         };
         let draft_dirs: Vec<String> = loaded
             .iter()
-            .filter(|l| l.front.draft && bundle::is_folder_page(&l.source))
+            .filter(|l| l.front.draft && bundle::may_stand_for_folder(&l.source, options.glossary.as_deref()))
             .filter(|l| bundle::file_name(&l.source) == SECTION_INDEX || !has_section_index(parent_dir(&l.source)))
             .map(|l| parent_dir(&l.source).to_string())
             .collect();
@@ -43,7 +43,7 @@ pub(super) fn assemble(
     // Each folder's own page: `_index.md` makes a section, `index.md` or `README.md` a leaf
     // bundle or (beside other pages) a section too. The root must have one.
     let sources: Vec<&str> = loaded.iter().map(|l| l.source.as_str()).collect();
-    let folders: Folders = bundle::classify(&sources, errors);
+    let folders: Folders = bundle::classify(&sources, options.glossary.as_deref(), errors);
     let section_dirs = &folders.sections;
     if !section_dirs.contains_key("") {
         errors.push(

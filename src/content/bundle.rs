@@ -25,6 +25,12 @@ pub fn is_folder_page(source: &str) -> bool {
     FOLDER_PAGES.contains(&file_name(source))
 }
 
+/// Whether this file may stand for its folder: a folder page's name, outside the glossary
+/// folder (whose files are terms) unless it is the glossary's `_index.md`.
+pub fn may_stand_for_folder(source: &str, glossary: Option<&str>) -> bool {
+    is_folder_page(source) && (file_name(source) == SECTION_INDEX || Some(parent_dir(source)) != glossary)
+}
+
 /// What each folder's own page is, by the position of its file in the loaded list.
 #[derive(Debug, Default)]
 pub struct Folders {
@@ -43,11 +49,12 @@ impl Folders {
 
 /// Decides every folder's page from the loaded files' content paths (sorted, drafts removed).
 /// A folder with two candidates keeps the first of [`FOLDER_PAGES`] and reports the other,
-/// which then stays an ordinary page so the rest of the build goes on.
-pub fn classify(sources: &[&str], errors: &mut Vec<Diagnostic>) -> Folders {
+/// which then stays an ordinary page so the rest of the build goes on. In the `glossary`
+/// folder only `_index.md` counts: its other files are terms, whatever their names.
+pub fn classify(sources: &[&str], glossary: Option<&str>, errors: &mut Vec<Diagnostic>) -> Folders {
     let mut candidates: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, source) in sources.iter().enumerate() {
-        if is_folder_page(source) {
+        if may_stand_for_folder(source, glossary) {
             candidates.entry(parent_dir(source)).or_default().push(i);
         }
     }
@@ -116,7 +123,7 @@ mod tests {
 
     fn folders(sources: &[&str]) -> (Folders, Vec<Diagnostic>) {
         let mut errors = Vec::new();
-        (classify(sources, &mut errors), errors)
+        (classify(sources, Some("glossary"), &mut errors), errors)
     }
 
     #[test]
@@ -142,6 +149,18 @@ mod tests {
         let (f, _) = folders(&["_index.md", "guide/index.md", "guide/shot/index.md"]);
         assert_eq!(f.sections.get("guide"), Some(&1));
         assert_eq!(f.bundles.get("guide/shot"), Some(&2));
+    }
+
+    #[test]
+    fn in_the_glossary_index_md_is_a_term() {
+        let (f, errors) = folders(&[
+            "_index.md",
+            "glossary/_index.md",
+            "glossary/index.md",
+            "glossary/README.md",
+        ]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(f.sections.get("glossary"), Some(&1));
     }
 
     #[test]

@@ -238,10 +238,13 @@ fn read_markdown(root: &Path, disk: &Path, source: String) -> (Loaded, Vec<Diagn
 }
 
 /// Options that change which pages are loaded.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Include pages marked `draft: true`.
     pub drafts: bool,
+    /// The glossary's folder (`glossary`): every file in it is a term, so an `index.md` or
+    /// `README.md` there is the term "index" or "readme", never the folder's page.
+    pub glossary: Option<String>,
 }
 
 impl Content {
