@@ -79,22 +79,20 @@ pub fn new_page(root: &Path, title: &str, section: Option<&str>) -> Result<PathB
         .unwrap_or(Path::new(""))
         .to_string_lossy()
         .replace('\\', "/");
-    let last_weight = Content::load(
-        root,
-        LoadOptions {
-            drafts: true,
-            ..LoadOptions::default()
-        },
-    )
-    .ok()
-    .and_then(|c| {
-        c.pages
-            .iter()
-            .filter(|p| !p.is_index && p.source.rsplit_once('/').map_or("", |(d, _)| d) == rel_dir)
-            .filter_map(|p| p.front.weight)
-            .max()
-    })
-    .unwrap_or(0);
+    let options = LoadOptions {
+        drafts: true,
+        ..LoadOptions::default()
+    };
+    let last_weight = Content::load(root, options)
+        .ok()
+        .and_then(|c| {
+            c.pages
+                .iter()
+                .filter(|p| !p.is_index && p.source.rsplit_once('/').map_or("", |(d, _)| d) == rel_dir)
+                .filter_map(|p| p.front.weight)
+                .max()
+        })
+        .unwrap_or(0);
     let path = dir.join(format!("{:0width$}-{slug}.md", max_prefix + 1));
     let text = format!(
         "---\ntitle: {}\nweight: {}\n---\n",
