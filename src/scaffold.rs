@@ -79,7 +79,11 @@ pub fn new_page(root: &Path, title: &str, section: Option<&str>) -> Result<PathB
         .unwrap_or(Path::new(""))
         .to_string_lossy()
         .replace('\\', "/");
-    let last_weight = Content::load(root, LoadOptions { drafts: true })
+    let options = LoadOptions {
+        drafts: true,
+        ..LoadOptions::default()
+    };
+    let last_weight = Content::load(root, options)
         .ok()
         .and_then(|c| {
             c.pages

@@ -63,7 +63,11 @@ impl Site {
         if let Some(level) = options.links {
             config.links.internal = level;
         }
-        let (content, content_errors) = Content::load_all(root, LoadOptions { drafts: options.drafts });
+        let load = LoadOptions {
+            drafts: options.drafts,
+            glossary: Some(config.glossary.section.trim_matches('/').to_string()),
+        };
+        let (content, content_errors) = Content::load_all(root, load);
         errors.extend(content_errors);
         let Some(content) = content else {
             return Err(BuildError::new(errors));

@@ -17,6 +17,8 @@ use std::path::Path;
 pub struct FrontMatter {
     /// The page's title; without it the first `# heading`, then the file name.
     pub title: Option<String>,
+    /// A short title for the sidebar, breadcrumbs and previous/next links; the page keeps `title`.
+    pub nav_title: Option<String>,
     /// Meta description and the text under the link in section listings.
     pub description: Option<String>,
     /// Sort key among siblings: lower comes first; pages with a weight come before pages without.
@@ -175,6 +177,7 @@ pub struct Split {
 /// Every key [`FrontMatter`] knows, in the order the README lists them.
 pub const KEYS: &[&str] = &[
     "title",
+    "nav_title",
     "description",
     "weight",
     "slug",

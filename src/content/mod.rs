@@ -4,6 +4,8 @@
 //! every page's URL and the reading order, so that later stages can resolve links
 //! and draw navigation from one fixed tree.
 
+mod assemble;
+pub mod bundle;
 pub mod front_matter;
 pub mod segment;
 pub mod text;
@@ -13,7 +15,7 @@ use crate::diagnostics::{BuildError, Diagnostic, display_path, key_position};
 use front_matter::FrontMatter;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -50,8 +52,12 @@ pub struct Page {
     pub path: String,
     /// The section the page belongs to (for a section's index page: that section).
     pub section: SectionId,
-    /// Whether this page is a section's `_index.md`.
+    /// Whether this page is a section's index (`_index.md`, or an `index.md` or `README.md`
+    /// beside other pages).
     pub is_index: bool,
+    /// Whether this page is a leaf bundle: an `index.md` or `README.md` standing for a folder
+    /// that holds only it and its assets.
+    pub bundle: bool,
     /// The numeric prefix of the file or folder name (`02-…`), used for ordering.
     pub prefix: Option<u64>,
 }
@@ -106,6 +112,8 @@ pub struct Content {
     pub by_source: HashMap<String, PageId>,
     /// Asset lookup by source path.
     pub assets_by_source: HashMap<String, usize>,
+    /// The page standing for each folder (section index or leaf bundle), by its folder.
+    pub by_dir: HashMap<String, PageId>,
 }
 
 /// Files that editors and systems leave beside real content.
@@ -230,10 +238,13 @@ fn read_markdown(root: &Path, disk: &Path, source: String) -> (Loaded, Vec<Diagn
 }
 
 /// Options that change which pages are loaded.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
     /// Include pages marked `draft: true`.
     pub drafts: bool,
+    /// The glossary's folder (`glossary`): every file in it is a term, so an `index.md` or
+    /// `README.md` there is the term "index" or "readme", never the folder's page.
+    pub glossary: Option<String>,
 }
 
 impl Content {
@@ -266,7 +277,7 @@ impl Content {
             errors.extend(errs);
             loaded.push(l);
         }
-        let content = assemble(loaded, files.other, options, &mut errors);
+        let content = assemble::assemble(loaded, files.other, options, &mut errors);
         (content, errors)
     }
 }
@@ -276,295 +287,15 @@ fn parent_dir(source: &str) -> &str {
     source.rfind('/').map_or("", |i| &source[..i])
 }
 
-/// Builds sections, URLs and order from the loaded files.
-fn assemble(
-    mut loaded: Vec<Loaded>,
-    other: Vec<(PathBuf, String)>,
-    options: LoadOptions,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<Content> {
-    // Drafts go first, and with them every page under a draft section.
-    if !options.drafts {
-        let draft_dirs: Vec<String> = loaded
-            .iter()
-            .filter(|l| l.front.draft && l.source.ends_with(SECTION_INDEX))
-            .map(|l| parent_dir(&l.source).to_string())
-            .collect();
-        loaded.retain(|l| {
-            !l.front.draft
-                && !draft_dirs
-                    .iter()
-                    .any(|d| !d.is_empty() && (l.source.starts_with(&format!("{d}/"))))
-        });
-    }
-    loaded.sort_by(|a, b| a.source.cmp(&b.source));
-
-    // Sections: every folder with an _index.md; the root must have one.
-    let mut section_dirs: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, l) in loaded.iter().enumerate() {
-        if l.source == SECTION_INDEX || l.source.ends_with(&format!("/{SECTION_INDEX}")) {
-            section_dirs.insert(parent_dir(&l.source).to_string(), i);
-        }
-    }
-    if !section_dirs.contains_key("") {
-        errors.push(
-            Diagnostic::error(
-                format!("{CONTENT_DIR}/{SECTION_INDEX}"),
-                0,
-                0,
-                "the site has no home page",
-            )
-            .with_hint(format!(
-                "create `{CONTENT_DIR}/{SECTION_INDEX}` with the home page's text"
-            )),
-        );
-        return None;
-    }
-    let sections_list: Vec<(String, usize)> = section_dirs.iter().map(|(d, i)| (d.clone(), *i)).collect();
-    let section_of_dir: HashMap<&str, SectionId> = sections_list
-        .iter()
-        .enumerate()
-        .map(|(sid, (d, _))| (d.as_str(), sid))
-        .collect();
-    // The nearest enclosing section of a folder (folders without _index.md are transparent).
-    let enclosing = |mut dir: &str| -> SectionId {
-        loop {
-            if let Some(&s) = section_of_dir.get(dir) {
-                return s;
-            }
-            dir = parent_dir(dir);
-        }
-    };
-
-    // URL segment of each folder: a section's index may set `slug`; otherwise the folder name.
-    // Folders holding only assets get one too, so their files keep their place in the URL.
-    let mut dir_segment: HashMap<String, String> = HashMap::new();
-    let dirs = loaded
-        .iter()
-        .map(|l| l.source.as_str())
-        .chain(other.iter().map(|(_, s)| s.as_str()));
-    for source in dirs {
-        let mut dir = parent_dir(source);
-        while !dir.is_empty() && !dir_segment.contains_key(dir) {
-            let name = dir.rsplit('/').next().unwrap_or(dir);
-            let from_index = section_dirs.get(dir).and_then(|&i| loaded[i].front.slug.clone());
-            let seg = from_index.unwrap_or_else(|| {
-                let slug = slugify(split_prefix(name).1);
-                let slug = if slug.is_empty() { slugify(name) } else { slug };
-                let seg = if slug.is_empty() { name.to_string() } else { slug };
-                if let Some(why) = segment::problem(&seg) {
-                    errors.push(
-                        Diagnostic::error(
-                            format!("{CONTENT_DIR}/{dir}"),
-                            0,
-                            0,
-                            format!(
-                                "this folder's name gives the URL segment `{}`, which cannot be used: {why}",
-                                segment::shown(&seg)
-                            ),
-                        )
-                        .with_hint("rename the folder, or add an `_index.md` with a `slug`"),
-                    );
-                }
-                seg
-            });
-            dir_segment.insert(dir.to_string(), seg);
-            dir = parent_dir(dir);
-        }
-    }
-    let dir_path = |dir: &str| -> String {
-        let mut parts = Vec::new();
-        let mut d = dir;
-        while !d.is_empty() {
-            parts.push(dir_segment.get(d).cloned().unwrap_or_default());
-            d = parent_dir(d);
-        }
-        parts.reverse();
-        parts.iter().map(|p| format!("{p}/")).collect()
-    };
-
-    let mut pages = Vec::with_capacity(loaded.len());
-    for (id, l) in loaded.into_iter().enumerate() {
-        let dir = parent_dir(&l.source);
-        let file_name = l.source.rsplit('/').next().unwrap_or(&l.source);
-        let is_index = file_name == SECTION_INDEX;
-        let stem = file_name.trim_end_matches(".md");
-        let (prefix, bare) = if is_index {
-            split_prefix(dir.rsplit('/').next().unwrap_or(""))
-        } else {
-            split_prefix(stem)
-        };
-        if let Some(slug) = &l.front.slug
-            && let Some(why) = segment::problem(slug)
-        {
-            let (line, column) = key_position(&l.text[..l.body_start], "slug");
-            errors.push(
-                Diagnostic::error(&l.file, line, column, format!("invalid slug `{}`: {why}", segment::shown(slug)))
-                    .with_hint("a slug is one URL segment of at most 255 bytes: letters, digits, dashes and dots, no `/`, `\\`, `?`, `#`, `%`, spaces or control characters"),
-            );
-        }
-        let path = if is_index {
-            dir_path(dir)
-        } else {
-            let seg = match &l.front.slug {
-                Some(slug) => slug.clone(),
-                None => {
-                    let seg = slugify(bare);
-                    let seg = if seg.is_empty() { slugify(stem) } else { seg };
-                    if let Some(why) = segment::problem(&seg).filter(|_| !seg.is_empty()) {
-                        errors.push(
-                            Diagnostic::error(
-                                &l.file,
-                                0,
-                                0,
-                                format!(
-                                    "this file's name gives the URL segment `{}`, which cannot be used: {why}",
-                                    segment::shown(&seg)
-                                ),
-                            )
-                            .with_hint("rename the file, or set a shorter `slug` in its front matter"),
-                        );
-                    }
-                    seg
-                }
-            };
-            format!("{}{seg}/", dir_path(dir))
-        };
-        let (title, title_heading) = match (&l.front.title, l.h1) {
-            (Some(t), _) => (t.clone(), None),
-            (None, Some((t, range))) => (t, Some(range)),
-            (None, None) if is_index && dir.is_empty() => ("Home".to_string(), None),
-            (None, None) => (humanize(bare), None),
-        };
-        pages.push(Page {
-            id,
-            file: l.file,
-            section: if is_index { section_of_dir[dir] } else { enclosing(dir) },
-            source: l.source,
-            text: l.text,
-            body_start: l.body_start,
-            front: l.front,
-            title,
-            title_heading,
-            path,
-            is_index,
-            prefix,
-        });
-    }
-
-    // Two files must never claim one URL.
-    let mut by_path: HashMap<&str, PageId> = HashMap::new();
-    for p in &pages {
-        if let Some(&first) = by_path.get(p.path.as_str()) {
-            errors.push(
-                Diagnostic::error(
-                    &p.file,
-                    p.key_position("slug").0,
-                    p.key_position("slug").1,
-                    format!(
-                        "this page's URL `/{}` is already used by {}",
-                        p.path,
-                        pages[first].file.display()
-                    ),
-                )
-                .with_hint("give one of them a different `slug` in its front matter, or rename the file"),
-            );
-        } else {
-            by_path.insert(&p.path, p.id);
-        }
-    }
-
-    let mut sections: Vec<Section> = sections_list
-        .iter()
-        .enumerate()
-        .map(|(id, (dir, index))| Section {
-            id,
-            dir: dir.clone(),
-            index: *index,
-            parent: if dir.is_empty() {
-                None
-            } else {
-                Some(enclosing(parent_dir(dir)))
-            },
-            children: Vec::new(),
-        })
-        .collect();
-    // Children of each section, then sorted: weight, numeric prefix, title, source path.
-    let sort_key = |p: &Page| {
-        (
-            p.front.weight.is_none(),
-            p.front.weight,
-            p.prefix.is_none(),
-            p.prefix,
-            p.title.to_lowercase(),
-            p.source.clone(),
-        )
-    };
-    for p in &pages {
-        if !p.is_index {
-            sections[p.section].children.push(Child::Page(p.id));
-        }
-    }
-    for s in 1..sections.len() {
-        if let Some(parent) = sections[s].parent {
-            sections[parent].children.push(Child::Section(s));
-        }
-    }
-    let index_of: Vec<PageId> = sections.iter().map(|s| s.index).collect();
-    for s in &mut sections {
-        s.children.sort_by_cached_key(|c| match c {
-            Child::Page(p) => sort_key(&pages[*p]),
-            Child::Section(sec) => sort_key(&pages[index_of[*sec]]),
-        });
-    }
-
-    let mut reading_order = Vec::with_capacity(pages.len());
-    fn walk(sections: &[Section], s: SectionId, out: &mut Vec<PageId>) {
-        out.push(sections[s].index);
-        for c in &sections[s].children {
-            match *c {
-                Child::Page(p) => out.push(p),
-                Child::Section(sub) => walk(sections, sub, out),
-            }
-        }
-    }
-    walk(&sections, 0, &mut reading_order);
-
-    let mut assets = Vec::new();
-    for (disk, source) in other {
-        let dir = parent_dir(&source);
-        let name = source.rsplit('/').next().unwrap_or(&source);
-        let path = format!("{}{name}", dir_path(dir));
-        if let Some(&page) = by_path.get(format!("{path}/").as_str()) {
-            errors.push(
-                Diagnostic::error(
-                    CONTENT_DIR.to_string() + "/" + &source,
-                    0,
-                    0,
-                    format!(
-                        "this file's output path `{path}` collides with {}",
-                        pages[page].file.display()
-                    ),
-                )
-                .with_hint("rename the file or the page, or give the page a different `slug`"),
-            );
-        }
-        assets.push(Asset { disk, source, path });
-    }
-
-    let by_source = pages.iter().map(|p| (p.source.clone(), p.id)).collect();
-    let assets_by_source = assets.iter().enumerate().map(|(i, a)| (a.source.clone(), i)).collect();
-    Some(Content {
-        pages,
-        sections,
-        assets,
-        reading_order,
-        by_source,
-        assets_by_source,
-    })
-}
-
 impl Page {
+    /// The title the sidebar, breadcrumbs and previous/next links show: `nav_title` or `title`.
+    pub fn nav_title(&self) -> &str {
+        match self.front.nav_title.as_deref().map(str::trim) {
+            Some(short) if !short.is_empty() => short,
+            _ => &self.title,
+        }
+    }
+
     /// Where `key` is written in this page's front matter (1:1 when it is not).
     pub fn key_position(&self, key: &str) -> (usize, usize) {
         key_position(&self.text[..self.body_start], key)
@@ -582,6 +313,11 @@ impl Content {
         }
         chain.reverse();
         chain
+    }
+
+    /// The page a link to a folder (`guide/`) leads to: its section index or leaf bundle.
+    pub fn folder_page(&self, dir: &str) -> Option<PageId> {
+        self.by_dir.get(dir).copied()
     }
 
     /// The section a folder of the content tree belongs to, by its `dir`.

@@ -154,7 +154,10 @@ pub fn resolve(dest: &str, from: &Page, content: &Content, base: &BaseUrl) -> Re
         None
     };
     if let Some(source) = page_target {
-        let Some(&page) = content.by_source.get(&source) else {
+        // A folder link leads to the folder's page, whichever file stands for it.
+        let folder = source.strip_suffix(SECTION_INDEX).filter(|_| !decoded.ends_with(".md"));
+        let folder_page = folder.and_then(|f| content.folder_page(f.trim_end_matches('/')));
+        let Some(page) = folder_page.or_else(|| content.by_source.get(&source).copied()) else {
             return Err(LinkError {
                 message: format!("the link `{dest}` points to `site/{source}`, which does not exist (or is a draft)"),
                 hint: "link to an existing page by its file path relative to this file, e.g. `02-compute.md#anchor`"

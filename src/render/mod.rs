@@ -145,6 +145,8 @@ struct LetterGroup<'a> {
 struct PageContext<'a> {
     kind: &'static str,
     title: &'a str,
+    /// The short title navigation shows (`nav_title`, else `title`); the `<h1>` keeps `title`.
+    nav_title: &'a str,
     description: String,
     url: String,
     permalink: String,
@@ -189,9 +191,10 @@ impl<'a> Renderer<'a> {
         self.site.base.local(&self.site.content.pages[page].path)
     }
 
+    /// A navigation link (breadcrumbs, previous/next), titled with the page's `nav_title`.
     fn link(&self, page: PageId) -> LinkContext<'a> {
         LinkContext {
-            title: &self.site.content.pages[page].title,
+            title: self.site.content.pages[page].nav_title(),
             url: self.url(page),
         }
     }
@@ -237,7 +240,7 @@ impl<'a> Renderer<'a> {
         let mut more = None;
         let home = content.sections[0].index;
         items.push(SidebarItem {
-            title: &content.pages[home].title,
+            title: content.pages[home].nav_title(),
             url: self.url(home),
             depth: 0,
             section: true,
@@ -276,7 +279,7 @@ impl<'a> Renderer<'a> {
                 Child::Page(p) => {
                     if (lo..hi).contains(&page_no) {
                         items.push(SidebarItem {
-                            title: &content.pages[p].title,
+                            title: content.pages[p].nav_title(),
                             url: self.url(p),
                             depth,
                             section: false,
@@ -289,7 +292,7 @@ impl<'a> Renderer<'a> {
                     let index = content.sections[sub].index;
                     let is_open = open.contains(&sub);
                     items.push(SidebarItem {
-                        title: &content.pages[index].title,
+                        title: content.pages[index].nav_title(),
                         url: self.url(index),
                         depth,
                         section: true,
@@ -435,7 +438,11 @@ impl<'a> Renderer<'a> {
                 see_also: term
                     .see_also
                     .iter()
-                    .map(|&s| self.link(site.glossary.terms[s].page))
+                    // A related term is named in full, like the term itself.
+                    .map(|&s| LinkContext {
+                        title: &content.pages[site.glossary.terms[s].page].title,
+                        url: self.url(site.glossary.terms[s].page),
+                    })
                     .collect(),
                 backlinks: site.backlinks[t]
                     .iter()
@@ -456,6 +463,7 @@ impl<'a> Renderer<'a> {
         PageContext {
             kind,
             title: &p.title,
+            nav_title: p.nav_title(),
             description: self.description(page),
             url: self.url(page),
             permalink: site.base.absolute(&p.path),
@@ -517,6 +525,7 @@ impl<'a> Renderer<'a> {
         let ctx = PageContext {
             kind: "404",
             title: "Page not found",
+            nav_title: "Page not found",
             description: self.site.config.description.clone(),
             url: self.site.base.local("404.html"),
             permalink: self.site.base.absolute("404.html"),
