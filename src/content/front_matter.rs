@@ -88,13 +88,19 @@ impl Date {
             let zone = time[8..].trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
             let zone = match zone {
                 "" | "Z" | "z" => "Z".to_string(),
-                z if z.len() == 6 && (z.starts_with('+') || z.starts_with('-')) && &z[3..4] == ":" => z.to_string(),
+                // Bytes, not `&z[3..4]`: a multi-byte character there would panic on slicing.
+                z if is_utc_offset(z) => z.to_string(),
                 _ => return Err(bad()),
             };
             format!("{date}T{}{zone}", &time[..8])
         };
         Ok(Date { day: date, rfc3339 })
     }
+}
+
+/// `+HH:MM` or `-HH:MM`.
+fn is_utc_offset(z: &str) -> bool {
+    matches!(z.as_bytes(), [b'+' | b'-', h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit()))
 }
 
 impl<'de> Deserialize<'de> for Date {
@@ -283,5 +289,14 @@ mod tests {
         assert!(Date::parse("2024-13-03").is_err());
         assert!(Date::parse("yesterday").is_err());
         assert!(Date::parse("2024-02-03T4:05").is_err());
+        assert!(Date::parse("2024-02-03T04:05:06+ab:cd").is_err());
+    }
+
+    #[test]
+    fn multibyte_character_in_the_utc_offset_is_an_error_not_a_panic() {
+        // Found by the front_matter fuzz target: `é` straddles the offset's fourth byte.
+        assert!(Date::parse("2024-01-01T00:00:00+0é00").is_err());
+        let e = parse("---\ndate: 2024-01-01T00:00:00+0é00\n---\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
     }
 }
