@@ -33,7 +33,8 @@ for t in "${targets[@]}"; do
   echo "--- fuzz target $t (${seconds} s) ---"
   mkdir -p "$work/$t"
   # A crash makes cargo fuzz exit non-zero and prints the reproducer's path under fuzz/artifacts/.
-  cargo +nightly fuzz run --fuzz-dir fuzz "$t" "$work/$t" "fuzz/corpus/$t" -- \
+  # TMPDIR: markdown_glossary writes its site under it, and the trap removes it.
+  TMPDIR="$work" cargo +nightly fuzz run --fuzz-dir fuzz "$t" "$work/$t" "fuzz/corpus/$t" -- \
     -max_total_time="$seconds" -print_final_stats=1
 done
 echo "fuzzing passed: ${#targets[@]} targets, ${seconds} s each"
