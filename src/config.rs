@@ -162,6 +162,11 @@ impl BaseUrl {
     /// Parses `https://host/sub/`, `https://host`, `/sub` or `/`.
     pub fn parse(raw: &str) -> Result<BaseUrl, String> {
         let raw = raw.trim();
+        // A control character would reach every link, the feed and the dev server's
+        // `Location` header (found by the serve_path fuzz target).
+        if let Some(c) = raw.chars().find(|c| c.is_control()) {
+            return Err(format!("`{}` contains the control character {c:?}", raw.escape_debug()));
+        }
         let (origin, path) = if let Some(rest) = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://")) {
             let scheme_len = raw.len() - rest.len();
             let host_end = rest.find('/').unwrap_or(rest.len());
@@ -383,6 +388,19 @@ mod tests {
         );
         assert!(BaseUrl::parse("example.com").is_err());
         assert!(BaseUrl::parse("https:///x").is_err());
+    }
+
+    #[test]
+    fn control_characters_in_base_url_are_refused() {
+        for raw in [
+            "/\u{1}/9/",
+            "/docs\r\nSet-Cookie: x/",
+            "https://exa\nmple.com/",
+            "/a\u{7f}b/",
+        ] {
+            let e = BaseUrl::parse(raw).unwrap_err();
+            assert!(e.contains("control character"), "{raw:?}: {e}");
+        }
     }
 
     #[test]

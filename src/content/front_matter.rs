@@ -514,6 +514,15 @@ mod tests {
         assert!(Date::parse("2024-13-03").is_err());
         assert!(Date::parse("yesterday").is_err());
         assert!(Date::parse("2024-02-03T4:05").is_err());
+        assert!(Date::parse("2024-02-03T04:05:06+ab:cd").is_err());
+    }
+
+    #[test]
+    fn multibyte_character_in_the_utc_offset_is_an_error_not_a_panic() {
+        // Found by the front_matter fuzz target: `é` straddles the offset's fourth byte.
+        assert!(Date::parse("2024-01-01T00:00:00+0é00").is_err());
+        let e = parse("---\ndate: 2024-01-01T00:00:00+0é00\n---\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
     }
 
     #[test]
