@@ -107,7 +107,7 @@ impl Hub {
     /// `Response` would hold small writes back.
     pub fn stream(&self, mut writer: Box<dyn Write + Send>, first: Option<Event>) {
         let rx = self.subscribe();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nAccess-Control-Allow-Origin: *\r\n\r\nretry: 500\n\n";
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
         if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_err() {
             return;
         }
