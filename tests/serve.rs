@@ -546,3 +546,132 @@ fn foreign_hosts_other_methods_and_cors_are_refused() {
         assert!(get(p, path).header("access-control-allow-origin").is_none(), "{path}");
     }
 }
+
+/// Edits `file` with `marker` and waits (bounded) until `path` serves it.
+fn edit_shows(port: u16, file: &Path, marker: &str, path: &str) -> bool {
+    let text = std::fs::read_to_string(file).unwrap();
+    std::fs::write(file, format!("{text}\n{marker}\n")).unwrap();
+    eventually(Duration::from_secs(10), || get(port, path).text().contains(marker))
+}
+
+#[test]
+fn watching_survives_moving_the_site_folder_away_and_back() {
+    let root = fixture("basic");
+    let s = start(&root);
+    let page = root.join("site/01-intro.md");
+    assert!(edit_shows(s.port, &page, "Before the move.", "/docs/intro/"));
+    std::fs::rename(root.join("site"), root.join("x")).unwrap();
+    // The server notices the site is gone (the build fails) before it comes back.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(root.join("x"), root.join("site")).unwrap();
+    assert!(
+        edit_shows(s.port, &page, "After the move back.", "/docs/intro/"),
+        "edits after `mv site x; mv x site` are seen"
+    );
+    // And at once, as a shell line does.
+    std::fs::rename(root.join("site"), root.join("x")).unwrap();
+    std::fs::rename(root.join("x"), root.join("site")).unwrap();
+    assert!(
+        edit_shows(s.port, &page, "After the quick move back.", "/docs/intro/"),
+        "edits after a quick `mv site x; mv x site` are seen"
+    );
+    // Deleted and written anew.
+    let saved = std::fs::read_to_string(&page).unwrap();
+    let copy = root.join("site-copy");
+    copy_dir(&root.join("site"), &copy);
+    std::fs::remove_dir_all(root.join("site")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    copy_dir(&copy, &root.join("site"));
+    std::fs::write(&page, &saved).unwrap();
+    assert!(
+        edit_shows(s.port, &page, "After deleting and restoring.", "/docs/intro/"),
+        "edits after deleting and restoring site/ are seen"
+    );
+}
+
+#[test]
+fn watching_survives_static_and_themes_deleted_restored_and_replaced() {
+    let root = fixture("basic");
+    let theme = |text: &str| {
+        let dir = root.join("themes-new/templates");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("404.html"),
+            format!("<!doctype html><title>x</title><p>{text}</p>"),
+        )
+        .unwrap();
+    };
+    theme("FIRST THEME");
+    std::fs::create_dir_all(root.join("themes")).unwrap();
+    std::fs::rename(root.join("themes-new"), root.join("themes/default")).unwrap();
+    let s = start(&root);
+    assert!(get(s.port, "/docs/nope/").text().contains("FIRST THEME"));
+
+    // static/ deleted, then restored.
+    let extra = root.join("static/robots-extra.txt");
+    let saved = std::fs::read_to_string(&extra).unwrap();
+    std::fs::remove_dir_all(root.join("static")).unwrap();
+    assert!(eventually(Duration::from_secs(10), || get(
+        s.port,
+        "/docs/robots-extra.txt"
+    )
+    .status
+        == 404));
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(&extra, &saved).unwrap();
+    assert!(eventually(Duration::from_secs(10), || get(
+        s.port,
+        "/docs/robots-extra.txt"
+    )
+    .status
+        == 200));
+    assert!(
+        edit_shows(
+            s.port,
+            &extra,
+            "static edited after its restore",
+            "/docs/robots-extra.txt"
+        ),
+        "static/ is watched again"
+    );
+
+    // The theme folder replaced while serving, then edited.
+    theme("SECOND THEME");
+    std::fs::rename(root.join("themes/default"), root.join("old-theme")).unwrap();
+    std::fs::rename(root.join("themes-new"), root.join("themes/default")).unwrap();
+    assert!(eventually(Duration::from_secs(10), || get(s.port, "/docs/nope/")
+        .text()
+        .contains("SECOND THEME")));
+    std::fs::write(
+        root.join("themes/default/templates/404.html"),
+        "<!doctype html><title>x</title><p>THIRD THEME</p>",
+    )
+    .unwrap();
+    assert!(
+        eventually(Duration::from_secs(10), || get(s.port, "/docs/nope/")
+            .text()
+            .contains("THIRD THEME")),
+        "the replacing theme folder is watched"
+    );
+
+    // themes/ deleted and restored.
+    std::fs::rename(root.join("themes"), root.join("themes-away")).unwrap();
+    assert!(eventually(Duration::from_secs(10), || get(s.port, "/docs/nope/")
+        .text()
+        .contains("Page not found")));
+    std::fs::rename(root.join("themes-away"), root.join("themes")).unwrap();
+    assert!(eventually(Duration::from_secs(10), || get(s.port, "/docs/nope/")
+        .text()
+        .contains("THIRD THEME")));
+    std::fs::write(
+        root.join("themes/default/templates/404.html"),
+        "<!doctype html><title>x</title><p>FOURTH THEME</p>",
+    )
+    .unwrap();
+    assert!(
+        eventually(Duration::from_secs(10), || get(s.port, "/docs/nope/")
+            .text()
+            .contains("FOURTH THEME")),
+        "themes/ is watched again after coming back"
+    );
+}

@@ -375,6 +375,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     } else {
         options.bind.to_string()
     };
+    // Watching starts before the URL is printed, so an edit made as soon as the URL is
+    // known is seen.
+    let mut watcher = watch::watch(&options.root)?;
     let url = format!("http://{host}:{port}{base_path}");
     // Tests and scripts read the URL from the first line.
     println!("{url}");
@@ -404,7 +407,6 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         let server = server.clone();
         ctrlc::set_handler(move || server.unblock()).context("cannot install the Ctrl-C handler")?;
     }
-    let mut watcher = watch::watch(&options.root)?;
     let mut state = Server {
         root: options.root.clone(),
         site_options,
@@ -443,7 +445,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             }
             changed.sort();
             changed.dedup();
-            if let Err(e) = watcher.watch_new_folders() {
+            if let Err(e) = watcher.watch_new_folders(&changed) {
                 eprintln!("warning: {e:#}");
             }
             let t = Instant::now();
