@@ -196,9 +196,13 @@ fn main() -> ExitCode {
                     println!("{}", f.display());
                 }
             }),
-            NewCommand::Page { title, section, root } => {
-                quire::scaffold::new_page(root, title, section.as_deref()).map(|p| println!("{}", p.display()))
-            }
+            NewCommand::Page { title, section, root } => quire::scaffold::new_page(root, title, section.as_deref())
+                .map(|p| {
+                    println!("{}", p.path.display());
+                    if let Some(note) = p.note {
+                        eprintln!("note: {note}");
+                    }
+                }),
             NewCommand::Term { name, root } => {
                 quire::scaffold::new_term(root, name).map(|p| println!("{}", p.display()))
             }
