@@ -19,6 +19,18 @@ fn create(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The GitHub repository whose releases carry Quire's binaries (see
+/// `.github/workflows/release.yml`); a new site's Pages workflow downloads Quire from it.
+pub const RELEASE_REPOSITORY: &str = "quire-ssg/quire";
+
+/// A new site's `.github/workflows/pages.yml`: builds with this version's released binary,
+/// its checksum verified, and deploys to GitHub Pages.
+pub fn pages_workflow() -> String {
+    include_str!("scaffold/pages.yml")
+        .replace("{version}", env!("CARGO_PKG_VERSION"))
+        .replace("{repository}", RELEASE_REPOSITORY)
+}
+
 /// Creates a working site in `dir`: config, home page, a section with a page, and a glossary term.
 pub fn new_site(dir: &Path) -> Result<Vec<PathBuf>> {
     if dir.join(CONFIG_FILE).exists() || dir.join(CONTENT_DIR).exists() {
@@ -34,6 +46,7 @@ pub fn new_site(dir: &Path) -> Result<Vec<PathBuf>> {
         (dir.join(CONTENT_DIR).join("guide").join(SECTION_INDEX), "---\ntitle: Guide\nweight: 1\n---\nThe guide's pages are listed below.\n".into()),
         (dir.join(CONTENT_DIR).join("guide").join("01-getting-started.md"), "---\ntitle: Getting started\n---\n## Install\n\nWrite pages in Markdown under `site/`. Terms such as the glossary are linked for you.\n\n## Next\n\nBack to the [home page](../_index.md).\n".into()),
         (dir.join(CONTENT_DIR).join("glossary").join(SECTION_INDEX), "---\ntitle: Glossary\nweight: 100\n---\nEvery term used on this site.\n".into()),
+        (dir.join(".github").join("workflows").join("pages.yml"), pages_workflow()),
         (dir.join(CONTENT_DIR).join("glossary").join("term.md"), "---\ntitle: Term\naliases: [\"terms\"]\nsummary: A word or phrase with a defined meaning.\n---\nA term is a word with a defined meaning. Quire links each use of a term to its definition.\n".into()),
     ];
     for (path, text) in &files {

@@ -119,3 +119,27 @@ fn new_page_never_reuses_a_url_and_has_a_body() {
         assert!(html.contains("Write this page here"), "{page}");
     }
 }
+
+#[test]
+fn new_site_deploys_with_the_released_binary() {
+    let dir = temp_dir("new-pages").join("s");
+    quire_ok(&["new", "site", dir.to_str().unwrap()]);
+    let workflow = std::fs::read_to_string(dir.join(".github/workflows/pages.yml")).unwrap();
+    let version = format!("QUIRE_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"));
+    for expected in [
+        version.as_str(),
+        "releases/download/v${QUIRE_VERSION}",
+        "x86_64-unknown-linux-gnu.tar.gz",
+        "sha256sum --check --strict",
+        "quire build --base-url",
+        "actions/deploy-pages",
+    ] {
+        assert!(workflow.contains(expected), "missing {expected:?} in\n{workflow}");
+    }
+    assert!(!workflow.contains("cargo"), "a site's workflow never compiles Quire");
+    assert!(!workflow.contains("{version}") && !workflow.contains("{repository}"));
+    // The archive name is the one the release workflow makes.
+    let release = include_str!("../.github/workflows/release.yml");
+    assert!(release.contains("name=\"quire-${GITHUB_REF_NAME}-${TARGET}\""));
+    assert!(release.contains("sha256sum -- quire-* > SHA256SUMS"));
+}
