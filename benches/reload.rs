@@ -3,6 +3,8 @@
 //! generated 10,000-page site. Prints median and p90; asserts nothing about time.
 //!
 //! `cargo bench --bench reload` (`QUIRE_BENCH_PAGES=1000` for a smaller generated site).
+//! `cargo bench --bench reload -- --generate DIR PAGES` only writes the generated site (for
+//! the browser benchmark, tests/browser/reload-bench.mjs).
 
 mod common;
 
@@ -45,7 +47,7 @@ fn quire_bin() -> PathBuf {
 
 fn get(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").unwrap();
     let mut body = String::new();
     let _ = s.read_to_string(&mut body);
     body
@@ -94,7 +96,7 @@ fn measure(label: &str, root: &Path, page: &Path, url: &str) {
     let settled = started.elapsed();
     let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
     events.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(events, "GET /__quire/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(events, "GET /__quire/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
     let mut events = BufReader::new(events);
     let wait_for = |events: &mut BufReader<TcpStream>, name: &str| loop {
         let mut l = String::new();
@@ -151,6 +153,15 @@ fn copy_site(from: &Path, to: &Path) {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--generate") {
+        let dir = PathBuf::from(args.get(i + 1).expect("--generate DIR PAGES"));
+        let pages: usize = args.get(i + 2).and_then(|p| p.parse().ok()).unwrap_or(10_000);
+        let sections = (pages / 100).max(1);
+        common::generate(&dir, sections, pages / sections, false);
+        println!("{}", dir.display());
+        return;
+    }
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let essay = std::env::temp_dir().join("quire-bench-reload-essay");
     copy_site(&repo, &essay);

@@ -6,9 +6,14 @@ use quire::{BuildError, BuildOptions, BuildReport};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// What `quire --version` prints: Quire's version and those of the Pagefind and Tera it
+/// embeds (they decide the search bundle and the template language). A test checks them
+/// against Cargo.lock.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (Pagefind 1.6.0, Tera 2.4.0)");
+
 /// Quire builds documentation sites from Markdown, with a glossary linked into every page.
 #[derive(Parser)]
-#[command(name = "quire", version, about, long_about = None)]
+#[command(name = "quire", version = VERSION, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -196,9 +201,13 @@ fn main() -> ExitCode {
                     println!("{}", f.display());
                 }
             }),
-            NewCommand::Page { title, section, root } => {
-                quire::scaffold::new_page(root, title, section.as_deref()).map(|p| println!("{}", p.display()))
-            }
+            NewCommand::Page { title, section, root } => quire::scaffold::new_page(root, title, section.as_deref())
+                .map(|p| {
+                    println!("{}", p.path.display());
+                    if let Some(note) = p.note {
+                        eprintln!("note: {note}");
+                    }
+                }),
             NewCommand::Term { name, root } => {
                 quire::scaffold::new_term(root, name).map(|p| println!("{}", p.display()))
             }
@@ -210,5 +219,33 @@ fn main() -> ExitCode {
             report_error(&e);
             ExitCode::from(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VERSION;
+
+    /// The version Cargo.lock resolved for `name`.
+    fn locked(name: &str) -> String {
+        let lock = include_str!("../Cargo.lock");
+        let entry = format!("[[package]]\nname = \"{name}\"\nversion = \"");
+        let start = lock.find(&entry).map(|i| i + entry.len()).expect("the crate is locked");
+        lock[start..].split('"').next().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn version_names_the_embedded_pagefind_and_tera() {
+        assert_eq!(locked("pagefind"), quire::publish::search::PAGEFIND_VERSION);
+        let expected = format!(
+            "{} (Pagefind {}, Tera {})",
+            env!("CARGO_PKG_VERSION"),
+            locked("pagefind"),
+            locked("tera")
+        );
+        assert_eq!(
+            VERSION, expected,
+            "update VERSION in src/main.rs after a dependency update"
+        );
     }
 }

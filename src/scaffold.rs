@@ -19,6 +19,18 @@ fn create(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The GitHub repository whose releases carry Quire's binaries (see
+/// `.github/workflows/release.yml`); a new site's Pages workflow downloads Quire from it.
+pub const RELEASE_REPOSITORY: &str = "quire-ssg/quire";
+
+/// A new site's `.github/workflows/pages.yml`: builds with this version's released binary,
+/// its checksum verified, and deploys to GitHub Pages.
+pub fn pages_workflow() -> String {
+    include_str!("scaffold/pages.yml")
+        .replace("{version}", env!("CARGO_PKG_VERSION"))
+        .replace("{repository}", RELEASE_REPOSITORY)
+}
+
 /// Creates a working site in `dir`: config, home page, a section with a page, and a glossary term.
 pub fn new_site(dir: &Path) -> Result<Vec<PathBuf>> {
     if dir.join(CONFIG_FILE).exists() || dir.join(CONTENT_DIR).exists() {
@@ -34,6 +46,7 @@ pub fn new_site(dir: &Path) -> Result<Vec<PathBuf>> {
         (dir.join(CONTENT_DIR).join("guide").join(SECTION_INDEX), "---\ntitle: Guide\nweight: 1\n---\nThe guide's pages are listed below.\n".into()),
         (dir.join(CONTENT_DIR).join("guide").join("01-getting-started.md"), "---\ntitle: Getting started\n---\n## Install\n\nWrite pages in Markdown under `site/`. Terms such as the glossary are linked for you.\n\n## Next\n\nBack to the [home page](../_index.md).\n".into()),
         (dir.join(CONTENT_DIR).join("glossary").join(SECTION_INDEX), "---\ntitle: Glossary\nweight: 100\n---\nEvery term used on this site.\n".into()),
+        (dir.join(".github").join("workflows").join("pages.yml"), pages_workflow()),
         (dir.join(CONTENT_DIR).join("glossary").join("term.md"), "---\ntitle: Term\naliases: [\"terms\"]\nsummary: A word or phrase with a defined meaning.\n---\nA term is a word with a defined meaning. Quire links each use of a term to its definition.\n".into()),
     ];
     for (path, text) in &files {
@@ -55,8 +68,21 @@ fn section_dir(root: &Path, section: Option<&str>) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// Creates the next numbered page in a section, weighted after its last page.
-pub fn new_page(root: &Path, title: &str, section: Option<&str>) -> Result<PathBuf> {
+/// What `quire new page` created.
+#[derive(Debug, Clone)]
+pub struct NewPage {
+    /// The new file.
+    pub path: PathBuf,
+    /// Said when the title's own URL was taken and the page got the next free one.
+    pub note: Option<String>,
+}
+
+/// The body a new page starts with, so that it shows something and says what to do.
+const PLACEHOLDER_BODY: &str = "Write this page here: start with one sentence that says what it is about.\n";
+
+/// Creates the next numbered page in a section, weighted after its last page, at a URL no
+/// other page has: `02-test-page.md` beside `01-test-page.md` would share `/test-page/`.
+pub fn new_page(root: &Path, title: &str, section: Option<&str>) -> Result<NewPage> {
     let dir = section_dir(root, section)?;
     let slug = slugify(title);
     if slug.is_empty() {
@@ -64,14 +90,18 @@ pub fn new_page(root: &Path, title: &str, section: Option<&str>) -> Result<PathB
     }
     let mut max_prefix = 0;
     let mut width = 2;
+    // URL segments in use in the folder, by file and folder name.
+    let mut taken: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot read {}", dir.display()))? {
         let name = entry?.file_name().to_string_lossy().into_owned();
         let stem = name.trim_end_matches(".md");
         let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
-        if let (Some(n), _) = split_prefix(stem) {
+        let (prefix, rest) = split_prefix(stem);
+        if let Some(n) = prefix {
             max_prefix = max_prefix.max(n);
             width = width.max(digits);
         }
+        taken.push(slugify(rest));
     }
     // Weight after the heaviest sibling, read from the loaded site when it loads.
     let rel_dir = dir
@@ -83,8 +113,9 @@ pub fn new_page(root: &Path, title: &str, section: Option<&str>) -> Result<PathB
         drafts: true,
         ..LoadOptions::default()
     };
-    let last_weight = Content::load(root, options)
-        .ok()
+    let content = Content::load(root, options).ok();
+    let last_weight = content
+        .as_ref()
         .and_then(|c| {
             c.pages
                 .iter()
@@ -93,14 +124,48 @@ pub fn new_page(root: &Path, title: &str, section: Option<&str>) -> Result<PathB
                 .max()
         })
         .unwrap_or(0);
-    let path = dir.join(format!("{:0width$}-{slug}.md", max_prefix + 1));
+    // Page URLs as the site resolves them (a `slug:` in front matter included).
+    let url_of = |slug: &str| {
+        let section_path = content
+            .as_ref()
+            .and_then(|c| {
+                c.pages
+                    .iter()
+                    .find(|p| p.is_index && p.source.rsplit_once('/').map_or("", |(d, _)| d) == rel_dir)
+            })
+            .map_or_else(|| format!("{rel_dir}/"), |p| p.path.clone());
+        format!("{}{slug}/", section_path.trim_start_matches('/'))
+    };
+    let used = |slug: &str| {
+        taken.iter().any(|t| t == slug)
+            || content
+                .as_ref()
+                .is_some_and(|c| c.pages.iter().any(|p| p.path == url_of(slug)))
+    };
+    let Some(free) = std::iter::once(slug.clone())
+        .chain((2..=99).map(|n| format!("{slug}-{n}")))
+        .find(|s| !used(s))
+    else {
+        bail!(
+            "`/{}` and its next 98 numbered variants are all taken; choose another title",
+            url_of(&slug)
+        );
+    };
+    let note = (free != slug).then(|| {
+        format!(
+            "`/{}` is taken by another page; the new page is at `/{}` (rename the file to change it)",
+            url_of(&slug),
+            url_of(&free)
+        )
+    });
+    let path = dir.join(format!("{:0width$}-{free}.md", max_prefix + 1));
     let text = format!(
-        "---\ntitle: {}\nweight: {}\n---\n",
+        "---\ntitle: {}\nweight: {}\n---\n{PLACEHOLDER_BODY}",
         serde_json::to_string(title)?,
         last_weight + 1
     );
     create(&path, &text)?;
-    Ok(path)
+    Ok(NewPage { path, note })
 }
 
 /// Creates a glossary term skeleton under `site/glossary/`.

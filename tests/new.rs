@@ -82,3 +82,64 @@ fn glossary_warnings_and_strict() {
     assert_eq!(strict.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&strict.stderr).contains("error: glossary term `Quasar` is never used"));
 }
+
+#[test]
+fn new_page_never_reuses_a_url_and_has_a_body() {
+    let dir = temp_dir("new-page-twice").join("s");
+    let d = dir.to_str().unwrap();
+    quire_ok(&["new", "site", d]);
+    let first = quire_ok(&["new", "page", "Test Page", "--root", d]);
+    assert!(first.trim().ends_with("site/01-test-page.md"), "{first}");
+    let again = quire(&["new", "page", "Test Page", "--root", d]);
+    assert!(again.status.success());
+    let second = String::from_utf8_lossy(&again.stdout).trim().to_string();
+    assert!(second.ends_with("site/02-test-page-2.md"), "{second}");
+    let note = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        note.contains("`/test-page/` is taken") && note.contains("`/test-page-2/`"),
+        "says why the name differs: {note}"
+    );
+    // A section folder's URL is taken too.
+    let guide = quire_ok(&["new", "page", "Guide", "--root", d]);
+    assert!(guide.trim().ends_with("site/03-guide-2.md"), "{guide}");
+    let nested = quire_ok(&["new", "page", "Getting started", "--in", "guide", "--root", d]);
+    assert!(
+        nested.trim().ends_with("site/guide/02-getting-started-2.md"),
+        "{nested}"
+    );
+
+    let text = std::fs::read_to_string(first.trim()).unwrap();
+    let body = text.splitn(3, "---\n").nth(2).unwrap_or("");
+    assert!(body.trim().len() > 20, "a short placeholder body: {text:?}");
+    // The site still builds, every new page at its own URL.
+    let out = dir.join("public");
+    build(&dir, &out, &[]);
+    for page in ["test-page", "test-page-2", "guide-2", "guide/getting-started-2"] {
+        let html = std::fs::read_to_string(out.join(page).join("index.html")).unwrap();
+        assert!(html.contains("Write this page here"), "{page}");
+    }
+}
+
+#[test]
+fn new_site_deploys_with_the_released_binary() {
+    let dir = temp_dir("new-pages").join("s");
+    quire_ok(&["new", "site", dir.to_str().unwrap()]);
+    let workflow = std::fs::read_to_string(dir.join(".github/workflows/pages.yml")).unwrap();
+    let version = format!("QUIRE_VERSION: \"{}\"", env!("CARGO_PKG_VERSION"));
+    for expected in [
+        version.as_str(),
+        "releases/download/v${QUIRE_VERSION}",
+        "x86_64-unknown-linux-gnu.tar.gz",
+        "sha256sum --check --strict",
+        "quire build --base-url",
+        "actions/deploy-pages",
+    ] {
+        assert!(workflow.contains(expected), "missing {expected:?} in\n{workflow}");
+    }
+    assert!(!workflow.contains("cargo"), "a site's workflow never compiles Quire");
+    assert!(!workflow.contains("{version}") && !workflow.contains("{repository}"));
+    // The archive name is the one the release workflow makes.
+    let release = include_str!("../.github/workflows/release.yml");
+    assert!(release.contains("name=\"quire-${GITHUB_REF_NAME}-${TARGET}\""));
+    assert!(release.contains("sha256sum -- quire-* > SHA256SUMS"));
+}

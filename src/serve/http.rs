@@ -59,6 +59,17 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// Whether `path` is a theme asset whose name carries the hash of `bytes`
+/// (`assets/style.3f2a9c1e.css`, see `render::theme`): such a name never serves other
+/// bytes, so browsers may keep it for good.
+pub fn content_named(path: &str, bytes: &[u8]) -> bool {
+    let Some(name) = path.strip_prefix("assets/") else {
+        return false;
+    };
+    let short = format!("{:08x}", xxhash_rust::xxh3::xxh3_64(bytes) as u32);
+    name.ends_with(&format!(".{short}")) || name.contains(&format!(".{short}."))
+}
+
 /// Decodes `%XX` once; `None` for escapes that decode to separators or NUL, or invalid UTF-8.
 fn decode_path(raw: &str) -> Option<String> {
     let bytes = raw.as_bytes();
@@ -178,6 +189,21 @@ mod tests {
         );
         assert_eq!(route("/nope/", "/", &o), Reply::NotFound);
         assert_eq!(route("/assets/", "/", &o), Reply::NotFound, "no directory listings");
+    }
+
+    #[test]
+    fn theme_assets_are_content_named() {
+        let root = std::env::temp_dir().join(format!("quire-content-named-{}", std::process::id()));
+        let theme = crate::render::theme::Theme::load(&root, "default").unwrap();
+        assert!(!theme.assets.is_empty());
+        for asset in &theme.assets {
+            assert!(content_named(&asset.path, &asset.bytes), "{}", asset.path);
+            let mut changed = asset.bytes.clone();
+            changed.push(b' ');
+            assert!(!content_named(&asset.path, &changed), "{}", asset.path);
+        }
+        assert!(!content_named("index.html", b""));
+        assert!(!content_named("guide/logo.svg", b"<svg/>"));
     }
 
     #[test]

@@ -5,9 +5,12 @@
 //! [`Output`] replaces the old one in one step, and only then are pages told to reload.
 //! After a failed rebuild the last good output stays and every page shows the errors.
 
+pub mod guard;
 pub mod http;
 pub mod reload;
+mod respond;
 pub mod watch;
+pub mod wire;
 
 use crate::build::render_output_with;
 use crate::diagnostics::{BuildError, Diagnostic};
@@ -16,7 +19,6 @@ use crate::publish::search;
 use crate::render::{self, Templates};
 use crate::site::{Site, SiteOptions};
 use anyhow::{Context, Result, bail};
-use http::Reply;
 use reload::{Event, Hub};
 use std::io::Write;
 use std::net::IpAddr;
@@ -282,106 +284,6 @@ impl Server {
     }
 }
 
-/// An HTML page standing in for the site until its first build succeeds.
-fn error_page(errors: &[Diagnostic]) -> Vec<u8> {
-    let items: String = errors
-        .iter()
-        .map(|d| format!("<pre>{}</pre>", crate::markdown::escape(&d.to_string())))
-        .collect();
-    format!("<!doctype html><html><head><meta charset=\"utf-8\"><title>Build failed</title></head><body><h1>The site does not build yet</h1>{items}<p>Fix the file and save: this page reloads by itself.</p></body></html>").into_bytes()
-}
-
-/// Answers one request from the shared state.
-fn respond(request: tiny_http::Request, shared: &RwLock<Shared>, hub: &Hub) {
-    let url = request.url().to_string();
-    let method = request.method().clone();
-    let (output, search_index, build, base_path, errors) = match shared.read() {
-        Ok(s) => (
-            s.output.clone(),
-            s.search.clone(),
-            s.build,
-            s.base_path.clone(),
-            s.errors.clone(),
-        ),
-        Err(_) => return,
-    };
-    let header = |name: &str, value: &str| tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).ok();
-    let path_only = url.split('?').next().unwrap_or("");
-    if path_only == reload::EVENTS_PATH {
-        let first = Event::Hello {
-            build,
-            diagnostics: errors,
-        };
-        let hub = hub.clone();
-        hub.stream(request.into_writer(), Some(first));
-        return;
-    }
-    if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
-        let _ = request.respond(tiny_http::Response::empty(405).with_header(header("Allow", "GET, HEAD").unwrap()));
-        return;
-    }
-    let head = method == tiny_http::Method::Head;
-    let send = |request: tiny_http::Request, status: u16, content_type: &str, body: Vec<u8>| {
-        let len = body.len();
-        let mut response = tiny_http::Response::from_data(if head { Vec::new() } else { body })
-            .with_status_code(status)
-            .with_header(header("Content-Type", content_type).unwrap())
-            .with_header(header("Cache-Control", "no-store").unwrap())
-            // Closing after each response frees tiny_http's connection thread at once; its
-            // pool can otherwise leave a new connection queued while every thread is held
-            // by an idle keep-alive or an event stream.
-            .with_header(header("Connection", "close").unwrap());
-        if head {
-            response = response.with_header(header("Content-Length", &len.to_string()).unwrap());
-        }
-        let _ = request.respond(response);
-    };
-    if path_only == reload::SCRIPT_PATH {
-        send(
-            request,
-            200,
-            "text/javascript; charset=utf-8",
-            reload::SCRIPT.as_bytes().to_vec(),
-        );
-        return;
-    }
-    if output.files.is_empty() {
-        // No good build yet: every page explains why and waits for the fix.
-        let body = reload::inject(&error_page(errors.as_deref().unwrap_or(&[])), build);
-        send(request, 500, "text/html; charset=utf-8", body);
-        return;
-    }
-    let html = |bytes: Vec<u8>| reload::inject(&bytes, build);
-    // The search bundle lives apart from the pages (the search thread replaces it).
-    let in_search = path_only.starts_with(&format!("{base_path}{}/", search::BUNDLE_DIR));
-    let files = if in_search { &search_index } else { &output };
-    match http::route(&url, &base_path, files) {
-        Reply::File { path, content_type } => match files.read(&path).and_then(Result::ok) {
-            Some(bytes) if content_type.starts_with("text/html") => send(request, 200, content_type, html(bytes)),
-            Some(bytes) => send(request, 200, content_type, bytes),
-            None => send(request, 404, "text/plain; charset=utf-8", b"not found".to_vec()),
-        },
-        Reply::Redirect { status, location } => match header("Location", &location) {
-            Some(to) => {
-                let response = tiny_http::Response::empty(status)
-                    .with_header(to)
-                    .with_header(header("Connection", "close").unwrap());
-                let _ = request.respond(response);
-            }
-            None => send(request, 400, "text/plain; charset=utf-8", b"bad request".to_vec()),
-        },
-        Reply::NotFound => {
-            let body = output
-                .read("404.html")
-                .and_then(Result::ok)
-                .map(html)
-                .unwrap_or_else(|| b"not found".to_vec());
-            send(request, 404, "text/html; charset=utf-8", body);
-        }
-        Reply::BadRequest => send(request, 400, "text/plain; charset=utf-8", b"bad request".to_vec()),
-    }
-}
-
 /// Works around a lost wake-up in tiny_http 0.12's connection pool: when connections arrive
 /// in a burst while a pool thread is idle, a connection can be queued with no thread left to
 /// take it, and every other thread may be held by an open event stream. A throw-away
@@ -450,18 +352,22 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         errors: errors.as_ref().map(|e| e.diagnostics.clone()),
     }));
     let addr = std::net::SocketAddr::new(options.bind, options.port);
-    let server = match tiny_http::Server::http(addr) {
-        Ok(s) => Arc::new(s),
+    let listener = match wire::listen(addr) {
+        Ok(l) => l,
         Err(e) => {
-            if std::net::TcpListener::bind(addr).is_err() && options.port != 0 {
+            if options.port != 0 && std::net::TcpListener::bind(addr).is_err() {
                 bail!(
                     "port {} on {} is already in use: stop the other server, or pass --port N (--port 0 picks a free one)",
                     options.port,
                     options.bind
                 );
             }
-            bail!("cannot listen on {addr}: {e}");
+            return Err(e);
         }
+    };
+    let server = match tiny_http::Server::from_listener(listener, None) {
+        Ok(s) => Arc::new(s),
+        Err(e) => bail!("cannot listen on {addr}: {e}"),
     };
     let port = server.server_addr().to_ip().map_or(options.port, |a| a.port());
     let host = if options.bind.is_ipv6() {
@@ -469,6 +375,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     } else {
         options.bind.to_string()
     };
+    // Watching starts before the URL is printed, so an edit made as soon as the URL is
+    // known is seen.
+    let mut watcher = watch::watch(&options.root)?;
     let url = format!("http://{host}:{port}{base_path}");
     // Tests and scripts read the URL from the first line.
     println!("{url}");
@@ -498,7 +407,6 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         let server = server.clone();
         ctrlc::set_handler(move || server.unblock()).context("cannot install the Ctrl-C handler")?;
     }
-    let mut watcher = watch::watch(&options.root)?;
     let mut state = Server {
         root: options.root.clone(),
         site_options,
@@ -537,7 +445,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             }
             changed.sort();
             changed.dedup();
-            if let Err(e) = watcher.watch_new_folders() {
+            if let Err(e) = watcher.watch_new_folders(&changed) {
                 eprintln!("warning: {e:#}");
             }
             let t = Instant::now();
@@ -571,10 +479,15 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     spawn_pool_kicker(server.server_addr().to_ip(), hub.clone());
     // One thread per request: event streams stay open for as long as a tab does, and
     // must never hold up the requests of other pages.
+    let allowed = Arc::new(guard::Allowed {
+        bind: options.bind,
+        port,
+    });
     for request in server.incoming_requests() {
         let shared = shared.clone();
         let hub = hub.clone();
-        std::thread::spawn(move || respond(request, &shared, &hub));
+        let allowed = allowed.clone();
+        std::thread::spawn(move || respond::respond(request, &shared, &hub, &allowed));
     }
     eprintln!("stopped");
     Ok(())

@@ -107,7 +107,7 @@ impl Hub {
     /// `Response` would hold small writes back.
     pub fn stream(&self, mut writer: Box<dyn Write + Send>, first: Option<Event>) {
         let rx = self.subscribe();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nAccess-Control-Allow-Origin: *\r\n\r\nretry: 500\n\n";
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
         if writer.write_all(head.as_bytes()).and_then(|_| writer.flush()).is_err() {
             return;
         }
@@ -142,77 +142,20 @@ pub fn inject(html: &[u8], build: u64) -> Vec<u8> {
     let tag = script_tag(build);
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
-        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
+        // Whitespace after `</body>` is parsed into the body, after the script: the script's
+        // snapshot of the page would lack it. Nothing follows the script this way.
+        Some(i) => format!(
+            "{}{tag}{}",
+            &text[..i],
+            text[i..].split_whitespace().collect::<String>()
+        )
+        .into_bytes(),
         None => format!("{text}{tag}").into_bytes(),
     }
 }
 
-/// The script pages load in the dev server. It reloads on `reload` (keeping the scroll
-/// position), swaps stylesheets on `css`, shows build errors over the page, and follows
-/// the server across restarts (EventSource reconnects; a different build id reloads).
-pub const SCRIPT: &str = r#"(function () {
-  "use strict";
-  var me = document.currentScript;
-  var build = Number(me.dataset.build);
-  var key = "quire-scroll:" + location.pathname;
-  try {
-    var saved = sessionStorage.getItem(key);
-    if (saved !== null) {
-      sessionStorage.removeItem(key);
-      var y = Number(saved);
-      window.scrollTo(0, y);
-      window.addEventListener("load", function () { window.scrollTo(0, y); });
-    }
-  } catch (e) {}
-  function reload() {
-    try { sessionStorage.setItem(key, String(window.scrollY)); } catch (e) {}
-    location.reload();
-  }
-  function overlay(diagnostics) {
-    var box = document.getElementById("quire-error-overlay");
-    if (!diagnostics) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "quire-error-overlay";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:auto 1rem 1rem 1rem;z-index:2147483647;max-height:60vh;overflow:auto;" +
-        "background:#2b0d0d;color:#ffe9e9;border:2px solid #ff6b6b;border-radius:10px;padding:1rem 1.25rem;" +
-        "font:14px/1.5 ui-monospace,Menlo,Consolas,monospace;box-shadow:0 10px 40px rgba(0,0,0,.5)";
-      document.body.appendChild(box);
-    }
-    box.textContent = "";
-    var title = document.createElement("strong");
-    title.textContent = "Build failed: the page shows the last good build. Fix the file and save.";
-    box.appendChild(title);
-    diagnostics.forEach(function (d) {
-      var p = document.createElement("pre");
-      p.style.cssText = "white-space:pre-wrap;margin:.6rem 0 0";
-      p.textContent = d.location + ": " + d.message + (d.hint ? "\n  hint: " + d.hint : "");
-      box.appendChild(p);
-    });
-  }
-  var source = new EventSource(me.dataset.events);
-  source.addEventListener("hello", function (e) {
-    var data = JSON.parse(e.data);
-    if (data.build !== build && !data.diagnostics) reload();
-    overlay(data.diagnostics || null);
-  });
-  source.addEventListener("reload", function () { reload(); });
-  source.addEventListener("css", function (e) {
-    var data = JSON.parse(e.data);
-    data.swap.forEach(function (pair) {
-      document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
-        if (link.getAttribute("href") === pair[0]) link.setAttribute("href", pair[1]);
-      });
-    });
-    build = data.build;
-    overlay(null);
-  });
-  source.addEventListener("error", function (e) {
-    if (e.data) overlay(JSON.parse(e.data).diagnostics);
-  });
-})();
-"#;
+/// The script pages load in the dev server (see `live.js` beside this file).
+pub const SCRIPT: &str = include_str!("live.js");
 
 #[cfg(test)]
 mod tests {
@@ -220,7 +163,7 @@ mod tests {
 
     #[test]
     fn injects_before_body_end() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", 7)).unwrap();
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body>\n</html>\n", 7)).unwrap();
         assert!(
             out.ends_with("data-events=\"/__quire/events\"></script></body></html>"),
             "{out}"

@@ -30,10 +30,18 @@ pub struct Watcher {
 const SOURCE_DIRS: [&str; 3] = ["site", "themes", "static"];
 
 impl Watcher {
-    /// Starts watching source folders created since the last call (a new `themes/`, say).
-    pub fn watch_new_folders(&mut self) -> Result<()> {
+    /// Starts watching source folders created since the last call (a new `themes/`, say),
+    /// and watches anew those that `changed` names themselves: a folder moved away and
+    /// back, or deleted and written again, is another directory than the one watched, and
+    /// a watch that followed it away would keep reporting it under the wrong path.
+    pub fn watch_new_folders(&mut self, changed: &[PathBuf]) -> Result<()> {
         for dir in SOURCE_DIRS {
             let d = self.root.join(dir);
+            if changed.contains(&d) && self.watched.contains(&d) {
+                // The old watch may be gone with the old directory already.
+                let _ = self.debouncer.unwatch(&d);
+                self.watched.retain(|w| w != &d);
+            }
             if d.is_dir() && !self.watched.contains(&d) {
                 self.debouncer
                     .watch(&d, RecursiveMode::Recursive)
@@ -117,7 +125,7 @@ pub fn watch(root: &Path) -> Result<Watcher> {
         extra,
         changes: rx,
     };
-    watcher.watch_new_folders()?;
+    watcher.watch_new_folders(&[])?;
     Ok(watcher)
 }
 
