@@ -3,7 +3,9 @@
 //! the same Markdown. Prints figures; asserts nothing about time.
 //!
 //! `cargo bench --bench build` (10,000 pages), or `QUIRE_BENCH_PAGES=1000 cargo bench --bench build`.
-//! It ends with one page of 20,000 and of 50,000 identical `## Same` headings, timed against as
+//! It then times cold builds with and without the search index, interleaved, at 1,000 pages
+//! and at the chosen size, and prints medians of wall time and peak memory and their ratio
+//! (`QUIRE_BENCH_SEARCH_RUNS`, 3 by default). It ends with one page of 20,000 and of 50,000 identical `## Same` headings, timed against as
 //! many unique headings, so that id assignment is seen to grow linearly;
 //! `QUIRE_BENCH_ONLY=headings cargo bench --bench build` runs just that case.
 
@@ -197,6 +199,53 @@ fn fastest_cold(runs: usize, out: &Path, mut build: impl FnMut(&Path) -> Command
         .unwrap()
 }
 
+/// Median of a few durations or figures.
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// What the search index costs: cold builds of a generated site of `pages` pages with the
+/// index and without it, interleaved (`runs` of each), as medians of wall time and peak
+/// memory, and their ratio.
+fn search_cost(bin: &Path, pages: usize, runs: usize) {
+    let sections = (pages / 100).max(1);
+    let root = std::env::temp_dir().join(format!("quire-bench-search-{pages}"));
+    generate(&root, sections, pages / sections, false);
+    let config = root.join("quire.toml");
+    let on = std::fs::read_to_string(&config).unwrap();
+    let off = format!("{on}\n[search]\nenabled = false\n");
+    let out = root.join("public");
+    let (mut wall, mut rss) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
+    for _ in 0..runs {
+        for (i, text) in [&off, &on].into_iter().enumerate() {
+            std::fs::write(&config, text).unwrap();
+            let _ = std::fs::remove_dir_all(&out);
+            let mut c = Command::new(bin);
+            c.args([
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--output",
+                out.to_str().unwrap(),
+            ]);
+            let (t, m) = run_measured(&mut c);
+            wall[i].push(t.as_secs_f64());
+            rss[i].push(m.unwrap_or(0.0));
+        }
+    }
+    let [off_wall, on_wall] = wall.map(median);
+    let [off_rss, on_rss] = rss.map(median);
+    println!(
+        "search cost, {} pages, median of {runs} interleaved cold builds: without search {off_wall:.2} s, {off_rss:.0} MiB; \
+         with search {on_wall:.2} s, {on_rss:.0} MiB; with/without {:.2}× wall, {:.2}× memory",
+        sections * (pages / sections),
+        on_wall / off_wall,
+        on_rss / off_rss.max(1.0)
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 fn main() {
     if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("headings") {
         repeated_headings();
@@ -289,6 +338,17 @@ fn main() {
         println!("hugo ({version}): cold {t:.2?}{}", mb(rss));
     } else {
         println!("hugo: not installed (apt-get install hugo) — skipped");
+    }
+    // The search index's cost at two sizes; `QUIRE_BENCH_SEARCH_RUNS` runs of each (3).
+    let runs = std::env::var("QUIRE_BENCH_SEARCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    for n in [1_000, pages] {
+        search_cost(&bin, n, runs);
+        if n == pages {
+            break;
+        }
     }
     repeated_headings();
 }

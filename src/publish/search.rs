@@ -12,32 +12,8 @@ use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-/// The text of an HTML fragment: tags dropped (block ends become spaces), entities decoded.
-pub fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        out.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('>') else { break };
-        // The permalink "#" after each heading is not text.
-        let tag = &rest[open..open + close + 1];
-        rest = &rest[open + close + 1..];
-        if tag.starts_with("<a class=\"anchor\"") {
-            rest = rest.find("</a>").map_or("", |i| &rest[i + 4..]);
-        }
-        if !out.ends_with(' ') {
-            out.push(' ');
-        }
-    }
-    out.push_str(rest);
-    let decoded = out
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+mod text;
+pub use text::plain_text;
 
 /// Where the search bundle lives in the output.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -206,11 +182,5 @@ mod tests {
     #[test]
     fn the_bundle_is_the_same_from_build_to_build() {
         assert_eq!(bundle("en"), bundle("en"));
-    }
-
-    #[test]
-    fn plain_text_drops_tags_and_permalinks() {
-        let html = "<h2 id=\"a\">Title<a class=\"anchor\" href=\"#a\">#</a></h2>\n<p>One &amp; <em>two</em> <a class=\"term\" href=\"/x/\">CPO</a>.</p>";
-        assert_eq!(plain_text(html), "Title One & two CPO .");
     }
 }
