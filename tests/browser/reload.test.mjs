@@ -61,7 +61,11 @@ test("a change of title reaches the head and the sidebar in place", async () => 
   const file = join(root, "site", "02-computing-power.md");
   const good = readFileSync(file, "utf8");
   const title = /title: (.*)/.exec(good)[1];
-  writeFileSync(file, good.replace(`title: ${title}`, "title: Retitled While Open"));
+  // The sidebar shows `nav_title` where a page has one, so both change.
+  const retitled = good
+    .replace(`title: ${title}`, "title: Retitled While Open")
+    .replace(/^nav_title: .*$/m, "nav_title: Retitled While Open");
+  writeFileSync(file, retitled);
   await page.waitForFunction(() => document.title.startsWith("Retitled While Open"), null, { timeout: 10000 });
   assert.ok(await page.locator("#sidebar a", { hasText: "Retitled While Open" }).count() >= 1);
   assert.equal(await page.evaluate(() => window.notReloaded), true, "the page was not reloaded");
@@ -107,7 +111,8 @@ for (const palette of ["light", "dark"]) {
     writeFileSync(file, good.replace("weight: 2", "weight: two"));
     const box = page.locator("#quire-error-overlay");
     await box.waitFor({ state: "visible", timeout: 10000 });
-    assert.match(await box.innerText(), /site\/02-computing-power\.md:4/);
+    const line = good.split("\n").findIndex((l) => l.startsWith("weight:")) + 1;
+    assert.match(await box.innerText(), new RegExp(`site/02-computing-power\\.md:${line}:`));
     const colours = await page.evaluate(() => {
       const host = document.getElementById("quire-error-host");
       const inner = host.shadowRoot.getElementById("quire-error-overlay");
