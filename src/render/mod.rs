@@ -4,7 +4,9 @@
 //! context once; each page gets only its own small context, so the cost per page
 //! does not grow with the size of the site.
 
+mod cards;
 mod glossary;
+use cards::{ChildContext, children_heading, toc_with_children};
 use glossary::LetterGroup;
 pub mod lang;
 mod sidebar;
@@ -19,7 +21,7 @@ use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use theme::{Theme, full_error};
 
 /// The most pages of one section the sidebar lists around the current page.
@@ -50,29 +52,6 @@ struct LinkContext<'a> {
     title: &'a str,
     url: String,
 }
-
-/// A card of a section's index page: an entry of the section, with a heading of its own.
-#[derive(Serialize)]
-struct ChildContext<'a> {
-    title: &'a str,
-    url: String,
-    description: &'a str,
-    /// The id of the card's heading, unique on the page, for the table of contents.
-    anchor: String,
-}
-
-/// The id of the heading over a section's cards.
-const CHILDREN_ANCHOR: &str = "section-contents";
-
-/// Ids the theme gives elements of every page, which card headings must not take.
-const THEME_IDS: &[&str] = &[
-    "content",
-    "sidebar",
-    "search-input",
-    "search-results",
-    "toc-title",
-    CHILDREN_ANCHOR,
-];
 
 /// A glossary alias with the language of its script when that is not the site's.
 #[derive(Serialize)]
@@ -189,44 +168,6 @@ impl<'a> Renderer<'a> {
             ("page", "page.html")
         };
         (kind, p.front.template.as_deref().unwrap_or(default))
-    }
-
-    /// The cards of an index page: its section's entries, each with a heading id that no
-    /// other element of the page has.
-    fn children(&self, page: PageId) -> Vec<ChildContext<'a>> {
-        let content = &self.site.content;
-        let p = &content.pages[page];
-        let mut taken: HashSet<String> = self.site.bodies[page].ids.clone();
-        taken.extend(THEME_IDS.iter().map(|s| s.to_string()));
-        content.sections[p.section]
-            .children
-            .iter()
-            .map(|c| {
-                let id = match *c {
-                    Child::Page(id) => id,
-                    Child::Section(s) => content.sections[s].index,
-                };
-                let child = &content.pages[id];
-                let slug = child.path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
-                let base = if slug.is_empty() {
-                    "page".to_string()
-                } else {
-                    slug.to_string()
-                };
-                let mut anchor = base.clone();
-                let mut n = 0;
-                while !taken.insert(anchor.clone()) {
-                    n += 1;
-                    anchor = format!("{base}-{n}");
-                }
-                ChildContext {
-                    title: &child.title,
-                    url: self.url(id),
-                    description: child.front.description.as_deref().unwrap_or(""),
-                    anchor,
-                }
-            })
-            .collect()
     }
 
     fn page_context(&self, page: PageId) -> PageContext<'a> {
@@ -468,36 +409,6 @@ impl Templates {
             sidebars: Default::default(),
         }
     }
-}
-
-/// The page's table of contents, with an entry for its cards (and one under it for each card)
-/// when it is an index page with entries.
-fn toc_with_children<'a>(toc: &'a [TocEntry], children: &[ChildContext], kind: &str) -> Cow<'a, [TocEntry]> {
-    // Only the home and section templates show the cards (the glossary shows its A–Z).
-    if children.is_empty() || !matches!(kind, "home" | "section") {
-        return Cow::Borrowed(toc);
-    }
-    let mut full = toc.to_vec();
-    full.push(TocEntry {
-        level: 2,
-        id: CHILDREN_ANCHOR.to_string(),
-        title: children_heading(kind).to_string(),
-        children: children
-            .iter()
-            .map(|c| TocEntry {
-                level: 3,
-                id: c.anchor.clone(),
-                title: c.title.to_string(),
-                children: Vec::new(),
-            })
-            .collect(),
-    });
-    Cow::Owned(full)
-}
-
-/// The heading over an index page's cards.
-fn children_heading(kind: &str) -> &'static str {
-    if kind == "home" { "Contents" } else { "In this section" }
 }
 
 /// Renders the given pages through the templates: (output path, bytes) for each.
