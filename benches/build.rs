@@ -268,6 +268,10 @@ fn main() {
         sections * per,
         root.display()
     );
+    // For profiling by hand: `QUIRE_BENCH_ONLY=generate` leaves the site at that path and stops.
+    if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("generate") {
+        return;
+    }
 
     // In-process, stage by stage, to see where time goes.
     let options = quire::site::SiteOptions::default();

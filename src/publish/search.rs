@@ -7,12 +7,13 @@
 
 use crate::diagnostics::{BuildError, Diagnostic};
 use crate::site::Site;
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
+mod index;
+mod runtime;
 mod text;
+mod words;
 pub use text::plain_text;
 
 /// Where the search bundle lives in the output.
@@ -23,13 +24,6 @@ pub const BUNDLE_DIR: &str = "pagefind";
 /// redeploy with another release is never served a stale loader. The index files it then
 /// fetches carry content hashes of their own.
 pub const PAGEFIND_VERSION: &str = "1.6.0";
-
-/// Pagefind's prebuilt UIs are left out: the theme brings its own. Everything else stays,
-/// `wasm.unknown.pagefind` included: it is the WebAssembly the loader fetches for a language
-/// Pagefind has no stemmer for (Chinese, Japanese, Korean…).
-fn wanted(name: &str) -> bool {
-    !(name.contains("-ui.") || name.starts_with("pagefind-highlight"))
-}
 
 /// Indexes every page's title and text and adds the bundle to `output`.
 ///
@@ -92,39 +86,81 @@ pub fn records(site: &Site) -> Records {
     Records { language, pages }
 }
 
+/// The entry file the loader reads first: the version, and each language's meta file.
+#[derive(serde::Serialize)]
+struct Entry<'a> {
+    version: &'static str,
+    languages: BTreeMap<&'a str, EntryLanguage<'a>>,
+    include_characters: &'static [char],
+}
+
+#[derive(serde::Serialize)]
+struct EntryLanguage<'a> {
+    hash: &'a str,
+    wasm: Option<&'a str>,
+    page_count: usize,
+}
+
 /// Builds the index of `records`: the bundle's files as (output path, bytes).
+///
+/// Pages are split into words, encoded and compressed on every core (`words.rs`,
+/// `index.rs`); the files are those Pagefind itself would write for the same records (the
+/// tests compare them byte for byte), so Pagefind's runtime (`runtime.rs`) runs the queries.
 pub fn index_records(records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    let fail = |e: anyhow::Error| {
-        BuildError::single(
-            Diagnostic::error(BUNDLE_DIR, 0, 0, format!("building the search index failed: {e:#}"))
-                .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
-        )
-    };
     let Records { language, pages } = records;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| fail(e.into()))?;
-    let files = runtime
-        .block_on(async {
-            let options = PagefindServiceConfig::builder()
-                .keep_index_url(true)
-                .force_language(language.clone())
-                .build();
-            let mut index = PagefindIndex::new(Some(options))?;
-            for Record { url, title, text } in pages {
-                let meta = BTreeMap::from([("title".to_string(), title)]);
-                index
-                    .add_custom_record(url, text, language.clone(), Some(meta), None, None)
-                    .await?;
+    let runtime = runtime::files(&language).map_err(|e| {
+        BuildError::single(
+            Diagnostic::error(
+                BUNDLE_DIR,
+                0,
+                0,
+                format!("loading Pagefind's search runtime failed: {e:#}"),
+            )
+            .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
+        )
+    })?;
+    let rules = words::Language::new(&language);
+    let pages: Vec<index::IndexedPage> = pages
+        .into_par_iter()
+        .map(|Record { url, title, text }| {
+            let words = words::page_words(&text, &[title.as_str()], &rules);
+            index::IndexedPage {
+                url,
+                meta: BTreeMap::from([("title".to_string(), title)]),
+                words,
             }
-            index.get_files().await
         })
-        .map_err(fail)?;
+        .collect();
+    let built = index::build(pages, &language, PAGEFIND_VERSION);
+    let wasm = format!("wasm.{language}.pagefind");
+    let has_wasm = runtime.iter().any(|(name, _)| *name == wasm);
+    let mut languages = BTreeMap::new();
+    // Pagefind writes no language when no page has a word.
+    if built.page_count > 0 {
+        languages.insert(
+            language.as_str(),
+            EntryLanguage {
+                hash: &built.meta_hash,
+                wasm: has_wasm.then_some(language.as_str()),
+                page_count: built.page_count,
+            },
+        );
+    }
+    let entry = serde_json::to_vec(&Entry {
+        version: PAGEFIND_VERSION,
+        languages,
+        include_characters: &words::WORD_SYMBOLS,
+    })
+    .unwrap_or_default();
+    let mut files: Vec<(String, Vec<u8>)> = runtime
+        .iter()
+        .filter(|(name, _)| has_wasm || *name != wasm)
+        .cloned()
+        .collect();
+    files.push(("pagefind-entry.json".into(), entry));
+    files.extend(built.files);
     Ok(files
         .into_iter()
-        .map(|file| (file.filename.to_string_lossy().replace('\\', "/"), file.contents))
-        .filter(|(name, _)| wanted(name))
         .map(|(name, contents)| (format!("{BUNDLE_DIR}/{name}"), contents))
         .collect())
 }
@@ -176,6 +212,110 @@ mod tests {
                 !files.keys().any(|k| k.contains("-ui.")),
                 "Pagefind's own UIs are left out"
             );
+        }
+    }
+
+    /// The bundle Pagefind's own indexer writes for the same records, through its API.
+    fn pagefind_reference(records: Records) -> BTreeMap<String, Vec<u8>> {
+        use pagefind::api::PagefindIndex;
+        use pagefind::options::PagefindServiceConfig;
+        let Records { language, pages } = records;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let files = runtime
+            .block_on(async {
+                let options = PagefindServiceConfig::builder()
+                    .keep_index_url(true)
+                    .force_language(language.clone())
+                    .build();
+                let mut index = PagefindIndex::new(Some(options))?;
+                for Record { url, title, text } in pages {
+                    let meta = BTreeMap::from([("title".to_string(), title)]);
+                    index
+                        .add_custom_record(url, text, language.clone(), Some(meta), None, None)
+                        .await?;
+                }
+                index.get_files().await
+            })
+            .unwrap();
+        files
+            .into_iter()
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+            .filter(|(name, _)| !name.contains("-ui.") && !name.starts_with("pagefind-highlight"))
+            .map(|(name, contents)| (format!("{BUNDLE_DIR}/{name}"), contents))
+            .collect()
+    }
+
+    /// Texts that exercise every rule of the word splitting: stems, compound words, dotted
+    /// names, accents, emoji, numbers, repeated words, punctuation, katakana, CJK runs.
+    const TEXTS: &[(&str, &str)] = &[
+        (
+            "Computing power",
+            "Computing power is the core. The computers compute; computing powers everything.",
+        ),
+        (
+            "CPO",
+            "Co-packaged optics (CPO) puts the optical engine beside the switch ASIC: co-packaged, not pluggable.",
+        ),
+        (
+            "Code",
+            "Call sysconfig.is_python_build() or std::collections::HashMap::new, then camelCaseWord and snake_case_word.",
+        ),
+        (
+            "Accents",
+            "Café, naïve résumé, Ångström and façade; the cafe again. Crème brûlée.",
+        ),
+        (
+            "Emoji",
+            "Ship it 🚀 today 👍🏽 and 🇨🇳 flags; 100% of 3.14 and 2024-02-29.",
+        ),
+        ("Kana", "コンピューター と データセンター の 算力"),
+        ("中文", "其背后的根本是算力。国产替代 与 共封装光学（CPO）的机会。"),
+        ("Empty", ""),
+        ("Spaces", "  many   spaces\tand\nnew lines  "),
+        ("Repeat", "word word word Word WORD words worded"),
+    ];
+
+    fn records(language: &str, copies: usize) -> Records {
+        let mut pages = Vec::new();
+        for i in 0..copies {
+            for (n, (title, text)) in TEXTS.iter().enumerate() {
+                pages.push(Record {
+                    url: format!("/p{i}-{n}/"),
+                    title: format!("{title} {i}"),
+                    text: format!("{text} page{i} {}", "filler ".repeat(i % 7)),
+                });
+            }
+        }
+        Records {
+            language: language.into(),
+            pages,
+        }
+    }
+
+    #[test]
+    fn the_index_is_byte_identical_to_pagefinds() {
+        // Many copies, so the words outgrow one index chunk and fragment names can collide.
+        for (language, copies) in [("en", 60), ("fr", 3), ("zh", 3), ("ja", 2), ("xx", 2)] {
+            let ours: BTreeMap<String, Vec<u8>> =
+                index_records(records(language, copies)).unwrap().into_iter().collect();
+            let theirs = pagefind_reference(records(language, copies));
+            assert_eq!(
+                ours.keys().collect::<Vec<_>>(),
+                theirs.keys().collect::<Vec<_>>(),
+                "{language}: the same files"
+            );
+            for (name, bytes) in &theirs {
+                assert!(ours[name] == *bytes, "{language}: {name} differs");
+            }
+            if language == "en" {
+                assert!(
+                    ours.keys().filter(|k| k.contains("/index/")).count() > 1,
+                    "several chunks"
+                );
+            }
         }
     }
 
