@@ -468,6 +468,17 @@ fn main() {
         "in-process: load+markdown {load:.1?}, templates {render:.1?}, search index {search:.1?}, {} files",
         output.files.len()
     );
+    // The dev server's re-index after a one-page edit: only that page is split again.
+    let mut indexer = quire::publish::search::Indexer::default();
+    let records = quire::publish::search::records(&site);
+    let (_, first) = time(|| indexer.index(records.clone()).expect("indexes"));
+    let mut edited = records;
+    edited.edit_text(edited.len() / 2, " an edited sentence");
+    let (_, again) = time(|| indexer.index(edited).expect("indexes"));
+    println!("dev server search index: first {first:.1?}, after a one-page edit {again:.1?}");
+    if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("stages") {
+        return;
+    }
 
     let bin = quire_bin();
     let out = root.join("public");

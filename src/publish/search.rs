@@ -8,7 +8,8 @@
 use crate::diagnostics::{BuildError, Diagnostic};
 use crate::site::Site;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 mod index;
 mod runtime;
@@ -51,6 +52,25 @@ pub struct Record {
 pub struct Records {
     language: String,
     pages: Vec<Record>,
+}
+
+impl Records {
+    /// How many pages there are.
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+
+    /// Appends `text` to the text of page `n` (benchmarks of re-indexing after an edit).
+    pub fn edit_text(&mut self, n: usize, text: &str) {
+        if let Some(page) = self.pages.get_mut(n) {
+            page.text.push_str(text);
+        }
+    }
 }
 
 /// Prepares each page's record (in parallel; Pagefind then needs no HTML parsing).
@@ -107,62 +127,98 @@ struct EntryLanguage<'a> {
 /// `index.rs`); the files are those Pagefind itself would write for the same records (the
 /// tests compare them byte for byte), so Pagefind's runtime (`runtime.rs`) runs the queries.
 pub fn index_records(records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    let Records { language, pages } = records;
-    let runtime = runtime::files(&language).map_err(|e| {
-        BuildError::single(
-            Diagnostic::error(
-                BUNDLE_DIR,
-                0,
-                0,
-                format!("loading Pagefind's search runtime failed: {e:#}"),
+    Indexer::default().index(records)
+}
+
+/// Indexes a site again and again (the dev server), redoing only the pages whose URL, title
+/// or text changed since the last time; the rest of their work is kept.
+#[derive(Default)]
+pub struct Indexer {
+    parts: HashMap<u64, Arc<index::PagePart>>,
+    chunks: hashbrown::HashMap<String, Vec<u8>>,
+}
+
+impl Indexer {
+    /// The bundle for `records`, as [`index_records`] gives it.
+    pub fn index(&mut self, records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+        let Records { language, pages } = records;
+        let runtime = runtime::files(&language).map_err(|e| {
+            BuildError::single(
+                Diagnostic::error(
+                    BUNDLE_DIR,
+                    0,
+                    0,
+                    format!("loading Pagefind's search runtime failed: {e:#}"),
+                )
+                .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
             )
-            .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
-        )
-    })?;
-    let rules = words::Language::new(&language);
-    let pages: Vec<index::IndexedPage> = pages
-        .into_par_iter()
-        .map(|Record { url, title, text }| {
-            let words = words::page_words(&text, &[title.as_str()], &rules);
-            index::IndexedPage {
-                url,
-                meta: BTreeMap::from([("title".to_string(), title)]),
-                words,
+        })?;
+        let rules = words::Language::new(&language);
+        let key = |r: &Record| {
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            for part in [language.as_str(), &r.url, &r.title, &r.text] {
+                h.update(part.as_bytes());
+                h.update(&[0]);
             }
-        })
-        .collect();
-    let built = index::build(pages, &language, PAGEFIND_VERSION);
-    let wasm = format!("wasm.{language}.pagefind");
-    let has_wasm = runtime.iter().any(|(name, _)| *name == wasm);
-    let mut languages = BTreeMap::new();
-    // Pagefind writes no language when no page has a word.
-    if built.page_count > 0 {
-        languages.insert(
-            language.as_str(),
-            EntryLanguage {
-                hash: &built.meta_hash,
-                wasm: has_wasm.then_some(language.as_str()),
-                page_count: built.page_count,
-            },
+            h.digest()
+        };
+        let cached = &self.parts;
+        let parts: Vec<(u64, Arc<index::PagePart>)> = pages
+            .into_par_iter()
+            .map(|record| {
+                let k = key(&record);
+                if let Some(part) = cached.get(&k) {
+                    return (k, part.clone());
+                }
+                let Record { url, title, text } = record;
+                let words = words::page_words(&text, &[title.as_str()], &rules);
+                let page = index::IndexedPage {
+                    url,
+                    meta: BTreeMap::from([("title".to_string(), title)]),
+                    words,
+                };
+                (k, Arc::new(index::page_part(page, &language)))
+            })
+            .collect();
+        let built = index::assemble(
+            &parts.iter().map(|(_, p)| &**p).collect::<Vec<_>>(),
+            &language,
+            PAGEFIND_VERSION,
+            &mut self.chunks,
         );
+        self.parts = parts.into_iter().collect();
+        let wasm = format!("wasm.{language}.pagefind");
+        let has_wasm = runtime.iter().any(|(name, _)| *name == wasm);
+        let mut languages = BTreeMap::new();
+        // Pagefind writes no language when no page has a word.
+        if built.page_count > 0 {
+            languages.insert(
+                language.as_str(),
+                EntryLanguage {
+                    hash: &built.meta_hash,
+                    wasm: has_wasm.then_some(language.as_str()),
+                    page_count: built.page_count,
+                },
+            );
+        }
+        let entry = serde_json::to_vec(&Entry {
+            version: PAGEFIND_VERSION,
+            languages,
+            include_characters: &words::WORD_SYMBOLS,
+        })
+        .unwrap_or_default();
+        let mut files: Vec<(String, Vec<u8>)> = runtime
+            .iter()
+            .filter(|(name, _)| has_wasm || *name != wasm)
+            .cloned()
+            .collect();
+        files.push(("pagefind-entry.json".into(), entry));
+        files.extend(built.files);
+        Ok(files
+            .into_iter()
+            .map(|(name, contents)| (format!("{BUNDLE_DIR}/{name}"), contents))
+            .collect())
     }
-    let entry = serde_json::to_vec(&Entry {
-        version: PAGEFIND_VERSION,
-        languages,
-        include_characters: &words::WORD_SYMBOLS,
-    })
-    .unwrap_or_default();
-    let mut files: Vec<(String, Vec<u8>)> = runtime
-        .iter()
-        .filter(|(name, _)| has_wasm || *name != wasm)
-        .cloned()
-        .collect();
-    files.push(("pagefind-entry.json".into(), entry));
-    files.extend(built.files);
-    Ok(files
-        .into_iter()
-        .map(|(name, contents)| (format!("{BUNDLE_DIR}/{name}"), contents))
-        .collect())
 }
 
 #[cfg(test)]
@@ -317,6 +373,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_indexer_redoes_only_changed_pages_and_gives_the_same_bytes() {
+        let mut indexer = Indexer::default();
+        let first: BTreeMap<String, Vec<u8>> = indexer.index(records("en", 3)).unwrap().into_iter().collect();
+        assert_eq!(first, index_records(records("en", 3)).unwrap().into_iter().collect());
+        let kept: Vec<*const index::PagePart> = indexer.parts.values().map(Arc::as_ptr).collect();
+        let mut edited = records("en", 3);
+        edited.pages[4].text.push_str(" brandnewword");
+        let again: BTreeMap<String, Vec<u8>> = indexer.index(edited.clone()).unwrap().into_iter().collect();
+        assert_eq!(
+            again,
+            index_records(edited).unwrap().into_iter().collect(),
+            "same bytes as a fresh index"
+        );
+        assert_ne!(again, first);
+        let reused = indexer
+            .parts
+            .values()
+            .filter(|p| kept.contains(&Arc::as_ptr(p)))
+            .count();
+        assert_eq!(
+            reused,
+            indexer.parts.len() - 1,
+            "every page but the edited one was kept"
+        );
     }
 
     #[test]

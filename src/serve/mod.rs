@@ -93,11 +93,13 @@ const SEARCH_QUIET: Duration = Duration::from_millis(400);
 fn spawn_search_indexer(shared: Arc<RwLock<Shared>>) -> std::sync::mpsc::Sender<search::Records> {
     let (tx, rx) = std::sync::mpsc::channel::<search::Records>();
     std::thread::spawn(move || {
+        // Keeps every page's indexed words, so an edit re-indexes only the pages it changed.
+        let mut indexer = search::Indexer::default();
         while let Ok(mut records) = rx.recv() {
             while let Ok(newer) = rx.try_recv() {
                 records = newer;
             }
-            match search::index_records(records) {
+            match indexer.index(records) {
                 Ok(files) => {
                     let index: Output = Output {
                         files: files

@@ -225,15 +225,20 @@ fn variant<'a>(word: &'a mut PackedWord, form: &str) -> &'a mut PackedVariant {
     &mut word.additional_variants[at]
 }
 
-/// One page's part of the index: its words packed, its fragment encoded and compressed.
-struct PagePart {
-    words: HashMap<String, PackedWord>,
+/// One page's part of the index: its words packed (at page number 0: the number is given
+/// when the index is assembled), its fragment encoded and compressed. It depends on nothing
+/// but the page, so the dev server keeps it between rebuilds and redoes only changed pages.
+pub struct PagePart {
+    words: Vec<PackedWord>,
+    meta_fields: Vec<String>,
     fragment_hash: String,
     fragment: Vec<u8>,
     word_count: usize,
 }
 
-fn page_part(page: IndexedPage, page_number: usize, language: &str) -> PagePart {
+/// Splits, packs and compresses one page (the expensive part of indexing; see [`assemble`]).
+pub fn page_part(page: IndexedPage, language: &str) -> PagePart {
+    let page_number = 0;
     let IndexedPage { url, meta, words } = page;
     let mut packed: HashMap<String, PackedWord> = HashMap::with_capacity(words.words.len());
     for (word, occurrences) in words.words {
@@ -269,7 +274,8 @@ fn page_part(page: IndexedPage, page_number: usize, language: &str) -> PagePart 
     };
     let json = serde_json::to_string(&fragment).unwrap_or_default();
     PagePart {
-        words: packed,
+        words: packed.into_values().collect(),
+        meta_fields: meta.keys().cloned().collect(),
         fragment_hash: format!("{language}_{}", full_hash(json.as_bytes())),
         fragment: compress(json.as_bytes()),
         word_count: words.word_count,
@@ -337,44 +343,52 @@ fn cbor<T: Encode<()>>(value: T) -> Vec<u8> {
     bytes
 }
 
-/// Builds the index of `pages` (in the order results rank equal pages) for `language`.
-/// Pages without a word are left out, as Pagefind leaves them out.
-pub fn build(pages: Vec<IndexedPage>, language: &str, version: &str) -> LanguageIndex {
-    let pages: Vec<IndexedPage> = pages.into_iter().filter(|p| !p.words.words.is_empty()).collect();
-    let meta_fields: Vec<String> = pages
+/// A part's page entries, renumbered as page `n` of the index.
+fn numbered(pages: &[PackedPage], n: usize) -> impl Iterator<Item = PackedPage> + '_ {
+    pages.iter().map(move |p| PackedPage {
+        page_number: n,
+        locs: p.locs.clone(),
+        meta_locs: p.meta_locs.clone(),
+    })
+}
+
+/// Puts the pages' parts together into the index: page numbers, word chunks, names, the
+/// meta file. Pages without a word are left out, as Pagefind leaves them out.
+///
+/// `compressed` holds chunks compressed before, by their name's full hash: a rebuild after an
+/// edit compresses only the chunks whose words changed. It is left holding this index's chunks.
+pub fn assemble(
+    parts: &[&PagePart],
+    language: &str,
+    version: &str,
+    compressed: &mut HashMap<String, Vec<u8>>,
+) -> LanguageIndex {
+    let parts: Vec<&PagePart> = parts.iter().copied().filter(|p| !p.words.is_empty()).collect();
+    let meta_fields: Vec<String> = parts
         .iter()
-        .flat_map(|p| p.meta.keys().cloned())
+        .flat_map(|p| p.meta_fields.iter().cloned())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let parts: Vec<PagePart> = pages
-        .into_par_iter()
-        .enumerate()
-        .map(|(n, page)| page_part(page, n, language))
-        .collect();
-
     let mut words: HashMap<String, PackedWord> = HashMap::new();
     let mut files = Vec::with_capacity(parts.len() + 64);
     let mut fragment_names: HashSet<String> = HashSet::with_capacity(parts.len());
     let mut meta_pages = Vec::with_capacity(parts.len());
-    for part in parts {
-        for (word, packed) in part.words {
-            match words.entry(word) {
-                hashbrown::hash_map::Entry::Occupied(mut e) => {
-                    let existing = e.get_mut();
-                    existing.pages.extend(packed.pages);
-                    for v in packed.additional_variants {
-                        variant(existing, &v.form).pages.extend(v.pages);
-                    }
-                }
-                hashbrown::hash_map::Entry::Vacant(e) => {
-                    e.insert(packed);
-                }
+    for (n, part) in parts.iter().enumerate() {
+        for packed in &part.words {
+            let existing = words.entry_ref(packed.word.as_str()).or_insert_with(|| PackedWord {
+                word: packed.word.clone(),
+                pages: Vec::new(),
+                additional_variants: Vec::new(),
+            });
+            existing.pages.extend(numbered(&packed.pages, n));
+            for v in &packed.additional_variants {
+                variant(existing, &v.form).pages.extend(numbered(&v.pages, n));
             }
         }
         let name = short_hash(&part.fragment_hash, language, 1, |h| fragment_names.contains(h)).to_string();
         fragment_names.insert(name.clone());
-        files.push((format!("fragment/{name}.pf_fragment"), part.fragment));
+        files.push((format!("fragment/{name}.pf_fragment"), part.fragment.clone()));
         meta_pages.push(MetaPage {
             hash: name,
             word_count: u32::try_from(part.word_count).unwrap_or(u32::MAX),
@@ -408,13 +422,19 @@ pub fn build(pages: Vec<IndexedPage>, language: &str, version: &str) -> Language
                 .collect();
             let bytes = cbor(WordIndex { words });
             let hash = format!("{language}_{}", full_hash(&bytes));
-            (compress(&bytes), hash)
+            let compressed = match compressed.get(&hash) {
+                Some(known) => known.clone(),
+                None => compress(&bytes),
+            };
+            (compressed, hash)
         })
         .collect();
     let mut chunk_names: HashSet<String> = HashSet::new();
+    compressed.clear();
     for ((bytes, hash), range) in encoded.into_iter().zip(&mut ranges) {
         let name = short_hash(&hash, language, 2, |h| chunk_names.contains(h)).to_string();
         chunk_names.insert(name.clone());
+        compressed.insert(hash, bytes.clone());
         files.push((format!("index/{name}.pf_index"), bytes));
         range.hash = name;
     }
