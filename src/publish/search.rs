@@ -142,17 +142,6 @@ impl Indexer {
     /// The bundle for `records`, as [`index_records`] gives it.
     pub fn index(&mut self, records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
         let Records { language, pages } = records;
-        let runtime = runtime::files(&language).map_err(|e| {
-            BuildError::single(
-                Diagnostic::error(
-                    BUNDLE_DIR,
-                    0,
-                    0,
-                    format!("loading Pagefind's search runtime failed: {e:#}"),
-                )
-                .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
-            )
-        })?;
         let rules = words::Language::new(&language);
         let key = |r: &Record| {
             let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -163,23 +152,41 @@ impl Indexer {
             h.digest()
         };
         let cached = &self.parts;
-        let parts: Vec<(u64, Arc<index::PagePart>)> = pages
-            .into_par_iter()
-            .map(|record| {
-                let k = key(&record);
-                if let Some(part) = cached.get(&k) {
-                    return (k, part.clone());
-                }
-                let Record { url, title, text } = record;
-                let words = words::page_words(&text, &[title.as_str()], &rules);
-                let page = index::IndexedPage {
-                    url,
-                    meta: BTreeMap::from([("title".to_string(), title)]),
-                    words,
-                };
-                (k, Arc::new(index::page_part(page, &language)))
-            })
-            .collect();
+        // Pagefind's runtime takes a fixed few tens of milliseconds to produce: overlap it
+        // with the pages' words.
+        let (runtime, parts) = rayon::join(
+            || runtime::files(&language),
+            || -> Vec<(u64, Arc<index::PagePart>)> {
+                pages
+                    .into_par_iter()
+                    .map(|record| {
+                        let k = key(&record);
+                        if let Some(part) = cached.get(&k) {
+                            return (k, part.clone());
+                        }
+                        let Record { url, title, text } = record;
+                        let words = words::page_words(&text, &[title.as_str()], &rules);
+                        let page = index::IndexedPage {
+                            url,
+                            meta: BTreeMap::from([("title".to_string(), title)]),
+                            words,
+                        };
+                        (k, Arc::new(index::page_part(page, &language)))
+                    })
+                    .collect()
+            },
+        );
+        let runtime = runtime.map_err(|e| {
+            BuildError::single(
+                Diagnostic::error(
+                    BUNDLE_DIR,
+                    0,
+                    0,
+                    format!("loading Pagefind's search runtime failed: {e:#}"),
+                )
+                .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
+            )
+        })?;
         let built = index::assemble(
             &parts.iter().map(|(_, p)| &**p).collect::<Vec<_>>(),
             &language,
