@@ -190,17 +190,6 @@ fn add_code_blocks(root: &Path) -> usize {
     n
 }
 
-/// The fastest of `runs` cold builds (output removed first) into `out`.
-fn fastest_cold(runs: usize, out: &Path, mut build: impl FnMut(&Path) -> Command) -> Duration {
-    (0..runs)
-        .map(|_| {
-            let _ = std::fs::remove_dir_all(out);
-            run_measured(&mut build(out)).0
-        })
-        .min()
-        .unwrap()
-}
-
 /// Median of a few durations or figures.
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -337,7 +326,10 @@ fn compare(title: &str, contenders: &[Contender], runs: usize) {
         })
         .collect();
     println!("\n{title}: medians of {runs} interleaved cold builds");
-    println!("| build | wall | CPU | peak memory | Quire (search on) ÷ this, wall / memory |");
+    println!(
+        "| build | wall | CPU | peak memory | {} ÷ this, wall / memory |",
+        contenders[0].name
+    );
     println!("| --- | --- | --- | --- | --- |");
     let quire = medians[0];
     for (c, m) in contenders.iter().zip(&medians) {
@@ -524,17 +516,33 @@ fn main() {
     let (cold, rss) = run_measured(&mut build(&plain));
     println!("quire build without search: cold {cold:.2?}{}", mb(rss));
 
-    // Highlighting: the same site without search, then with a code block on every third page.
-    let plain_best = fastest_cold(3, &plain, &build);
-    let blocks = add_code_blocks(&root);
-    let code_best = fastest_cold(3, &plain, &build);
-    let (code_site, code_load) = time(|| quire::Site::load(&root, &options).expect("the site with code blocks builds"));
+    // Highlighting: the same site without search, without and with a code block on every
+    // third page, as two sites built in turn so that neither is favoured by the order.
+    let code_root = std::env::temp_dir().join(format!("quire-bench-build-{pages}-code"));
+    generate(&code_root, sections, per, false);
+    std::fs::write(code_root.join("quire.toml"), std::fs::read_to_string(&config).unwrap()).unwrap();
+    let blocks = add_code_blocks(&code_root);
+    let (code_site, code_load) =
+        time(|| quire::Site::load(&code_root, &options).expect("the site with code blocks builds"));
     drop(code_site);
-    println!(
-        "highlighting: {blocks} code blocks; without search, best of 3 cold builds {plain_best:.2?} → {code_best:.2?} \
-         ({:+.1}%); in-process load+markdown {load:.1?} → {code_load:.1?}",
-        (code_best.as_secs_f64() / plain_best.as_secs_f64() - 1.0) * 100.0
+    println!("highlighting: {blocks} code blocks; in-process load+markdown {load:.1?} → {code_load:.1?}");
+    compare(
+        "highlighting, search off",
+        &[
+            Contender {
+                name: "no code blocks".into(),
+                out: plain.clone(),
+                command: quire_build(&bin, &root, &plain),
+            },
+            Contender {
+                name: format!("{blocks} code blocks"),
+                out: code_root.join("public"),
+                command: quire_build(&bin, &code_root, &code_root.join("public")),
+            },
+        ],
+        runs,
     );
+    let _ = std::fs::remove_dir_all(&code_root);
     std::fs::write(&config, with_search).unwrap();
 
     report_search_bytes(&out);
