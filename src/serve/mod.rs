@@ -95,11 +95,22 @@ fn spawn_search_indexer(shared: Arc<RwLock<Shared>>) -> std::sync::mpsc::Sender<
     std::thread::spawn(move || {
         // Keeps every page's indexed words, so an edit re-indexes only the pages it changed.
         let mut indexer = search::Indexer::default();
+        // Indexing runs on a pool of one thread of its own: on rayon's global pool its jobs
+        // would queue in front of the rebuild of the page the author just saved.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .thread_name(|_| "quire-search".into())
+            .build()
+            .ok();
         while let Ok(mut records) = rx.recv() {
             while let Ok(newer) = rx.try_recv() {
                 records = newer;
             }
-            match indexer.index(records) {
+            let indexed = match &pool {
+                Some(pool) => pool.install(|| indexer.index(records)),
+                None => indexer.index(records),
+            };
+            match indexed {
                 Ok(files) => {
                     let index: Output = Output {
                         files: files
