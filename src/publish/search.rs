@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 mod index;
+mod language;
 mod runtime;
 mod text;
 mod words;
@@ -142,7 +143,7 @@ impl Indexer {
     /// The bundle for `records`, as [`index_records`] gives it.
     pub fn index(&mut self, records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
         let Records { language, pages } = records;
-        let rules = words::Language::new(&language);
+        let rules = language::Language::new(&language);
         let key = |r: &Record| {
             let mut h = xxhash_rust::xxh3::Xxh3::new();
             for part in [language.as_str(), &r.url, &r.title, &r.text] {

@@ -13,9 +13,10 @@
 //! Unlike Pagefind's HTML indexing, no text here is markup: Pagefind's private
 //! `___PAGEFIND_…` markers are never interpreted, so an author's text cannot change weights.
 
+use super::language::{Language, segment};
 use convert_case::{Case, Casing};
 use hashbrown::{HashMap, HashSet};
-use pagefind_stem::{Algorithm, Stemmer};
+use pagefind_stem::Stemmer;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
@@ -66,26 +67,6 @@ pub struct PageWords {
     pub words: HashMap<String, Vec<Occurrence>>,
     /// The same for the metadata fields, by field number.
     pub meta_words: HashMap<String, Vec<MetaOccurrence>>,
-}
-
-/// How a language is indexed: its stemmer, and whether its text is split into words by a
-/// dictionary (Chinese, Japanese and Thai do not separate words with spaces).
-pub struct Language {
-    code: String,
-    stemmer: Option<Stemmer>,
-    segmented: bool,
-}
-
-impl Language {
-    /// The rules for an ISO 639-1 language code (`en`, `zh-CN`…).
-    pub fn new(code: &str) -> Language {
-        let base = code.split('-').next().unwrap_or(code);
-        Language {
-            code: code.to_string(),
-            stemmer: stemmer(base),
-            segmented: cfg!(feature = "cjk") && matches!(base, "zh" | "ja" | "th"),
-        }
-    }
 }
 
 /// Indexes one page: its text and its metadata fields (in the site's field order).
@@ -223,34 +204,6 @@ fn forms_of(word: &str, language: &Language) -> std::rc::Rc<KnownForms> {
         words.insert(word.to_string(), forms.clone());
         forms
     })
-}
-
-/// Splits a run of text without spaces into words (ICU4X's dictionary segmenter, which agrees
-/// closely with the browser's `Intl.Segmenter` that splits the query). A break inside a
-/// grapheme cluster is dropped: a word cannot start with a dangling vowel or tone mark.
-#[cfg(feature = "cjk")]
-fn segment(input: &str) -> impl Iterator<Item = &str> {
-    static SEGMENTER: LazyLock<icu_segmenter::WordSegmenterBorrowed<'static>> =
-        LazyLock::new(|| icu_segmenter::WordSegmenter::new_dictionary(Default::default()));
-    let mut clusters = input.grapheme_indices(true).map(|(i, _)| i).peekable();
-    let mut start = 0;
-    SEGMENTER
-        .segment_str(input)
-        .skip(1)
-        .filter(move |&end| {
-            while clusters.next_if(|&g| g < end).is_some() {}
-            end == input.len() || clusters.peek() == Some(&end)
-        })
-        .map(move |end| {
-            let word = &input[start..end];
-            start = end;
-            word
-        })
-}
-
-#[cfg(not(feature = "cjk"))]
-fn segment(input: &str) -> impl Iterator<Item = &str> {
-    std::iter::once(input)
 }
 
 /// One form of a word to index.
@@ -483,45 +436,6 @@ fn discrete_words(s: &str) -> (String, Vec<String>) {
         Vec::new()
     };
     (words, emoji)
-}
-
-/// The Snowball stemmer Pagefind ships a runtime for, by base language code.
-fn stemmer(base: &str) -> Option<Stemmer> {
-    let algorithm = match base {
-        "ar" => Algorithm::Arabic,
-        "hy" => Algorithm::Armenian,
-        "eu" => Algorithm::Basque,
-        "ca" => Algorithm::Catalan,
-        "da" => Algorithm::Danish,
-        "nl" => Algorithm::Dutch,
-        "en" => Algorithm::English,
-        "eo" => Algorithm::Esperanto,
-        "et" => Algorithm::Estonian,
-        "fi" => Algorithm::Finnish,
-        "fr" => Algorithm::French,
-        "de" => Algorithm::German,
-        "el" => Algorithm::Greek,
-        "hi" => Algorithm::Hindi,
-        "hu" => Algorithm::Hungarian,
-        "id" => Algorithm::Indonesian,
-        "ga" => Algorithm::Irish,
-        "it" => Algorithm::Italian,
-        "lt" => Algorithm::Lithuanian,
-        "nb" | "nn" | "no" => Algorithm::Norwegian,
-        "ne" => Algorithm::Nepali,
-        "pt" => Algorithm::Portuguese,
-        "ro" => Algorithm::Romanian,
-        "ru" => Algorithm::Russian,
-        "sr" => Algorithm::Serbian,
-        "pl" => Algorithm::Polish,
-        "es" => Algorithm::Spanish,
-        "sv" => Algorithm::Swedish,
-        "ta" => Algorithm::Tamil,
-        "tr" => Algorithm::Turkish,
-        "yi" => Algorithm::Yiddish,
-        _ => return None,
-    };
-    Some(Stemmer::create(algorithm))
 }
 
 /// Groups occurrences by the accented form they were written in (`None`: written plain).
