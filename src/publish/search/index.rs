@@ -9,7 +9,7 @@
 //! into words, fragments be encoded and every file be compressed on all cores, while the
 //! browser side stays Pagefind's own loader, worker and WebAssembly (see `runtime.rs`).
 
-use super::words::{MetaOccurrence, Occurrence, PageWords, by_original};
+use super::words::{MetaOccurrence, Occurrence, PageWords};
 use flate2::{Compression, write::GzEncoder};
 use hashbrown::{HashMap, HashSet};
 use minicbor::Encode;
@@ -223,6 +223,19 @@ fn variant<'a>(word: &'a mut PackedWord, form: &str) -> &'a mut PackedVariant {
         }
     };
     &mut word.additional_variants[at]
+}
+
+/// Groups occurrences by the accented form they were written in (`None`: written plain).
+fn by_original<T, K: Ord>(occurrences: Vec<T>, key: impl Fn(&T) -> Option<K>) -> (Vec<T>, BTreeMap<K, Vec<T>>) {
+    let mut plain = Vec::new();
+    let mut variants: BTreeMap<K, Vec<T>> = BTreeMap::new();
+    for o in occurrences {
+        match key(&o) {
+            None => plain.push(o),
+            Some(k) => variants.entry(k).or_default().push(o),
+        }
+    }
+    (plain, variants)
 }
 
 /// One page's part of the index: its words packed (at page number 0: the number is given

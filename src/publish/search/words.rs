@@ -17,7 +17,6 @@ use super::language::{Language, segment};
 use convert_case::{Case, Casing};
 use hashbrown::{HashMap, HashSet};
 use pagefind_stem::Stemmer;
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
@@ -436,19 +435,6 @@ fn discrete_words(s: &str) -> (String, Vec<String>) {
         Vec::new()
     };
     (words, emoji)
-}
-
-/// Groups occurrences by the accented form they were written in (`None`: written plain).
-pub fn by_original<T, K: Ord>(occurrences: Vec<T>, key: impl Fn(&T) -> Option<K>) -> (Vec<T>, BTreeMap<K, Vec<T>>) {
-    let mut plain = Vec::new();
-    let mut variants: BTreeMap<K, Vec<T>> = BTreeMap::new();
-    for o in occurrences {
-        match key(&o) {
-            None => plain.push(o),
-            Some(k) => variants.entry(k).or_default().push(o),
-        }
-    }
-    (plain, variants)
 }
 
 #[cfg(test)]
