@@ -167,6 +167,10 @@ fn claims(site: &Site, templates: &render::Templates, statics: &[(String, PathBu
     for (path, _) in statics {
         claims.claim(path.clone(), Origin::Static(PathBuf::from(STATIC_DIR).join(path)));
     }
+    for redirect in &site.redirects {
+        let (file, line, column) = redirect.origin.clone();
+        claims.claim(redirect.path.clone(), Origin::Redirect { file, line, column });
+    }
     claims.claim("404.html", Origin::Generated("the 404 page".into()));
     for asset in templates.assets() {
         claims.claim(

@@ -41,6 +41,13 @@ pub struct Config {
     /// How broken links are reported.
     #[serde(default)]
     pub links: LinksConfig,
+    /// Old paths of the site and where each now leads: a page's source file
+    /// (`guide/setup.md#install`) or an absolute URL.
+    #[serde(default)]
+    pub redirects: std::collections::BTreeMap<String, String>,
+    /// Where each key of `[redirects]` is written, for messages.
+    #[serde(skip)]
+    pub redirect_positions: std::collections::BTreeMap<String, (usize, usize)>,
 }
 
 /// The `[markdown]` table.
@@ -218,6 +225,7 @@ pub const KEYS: &[&str] = &[
     "search",
     "markdown",
     "links",
+    "redirects",
 ];
 /// The keys of each table of `quire.toml`.
 pub const TABLE_KEYS: &[(&str, &[&str])] = &[
@@ -245,6 +253,29 @@ fn table_key_position(text: &str, table: Option<&str>, key: &str) -> (usize, usi
         }
     }
     key_position(text, key)
+}
+
+/// Where the key `from` of `[redirects]` is written: keys are paths, so usually quoted.
+fn redirect_key_position(text: &str, from: &str) -> (usize, usize) {
+    let quoted = [format!("\"{from}\""), format!("'{from}'"), from.to_string()];
+    let mut inside = false;
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(header) = trimmed.strip_prefix('[').and_then(|l| l.trim_end().strip_suffix(']')) {
+            inside = header.trim() == "redirects";
+            continue;
+        }
+        if inside
+            && quoted.iter().any(|q| {
+                trimmed
+                    .strip_prefix(q.as_str())
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            })
+        {
+            return (i + 1, line.len() - trimmed.len() + 1);
+        }
+    }
+    table_key_position(text, Some("redirects"), from)
 }
 
 impl Config {
@@ -288,6 +319,8 @@ impl Config {
             search: SearchConfig::default(),
             markdown: MarkdownConfig::default(),
             links: LinksConfig::default(),
+            redirects: Default::default(),
+            redirect_positions: Default::default(),
         };
         let base = BaseUrl {
             origin: String::new(),
@@ -333,13 +366,18 @@ impl Config {
                 unknown(Some(name), &mut t.keys(), keys);
             }
         }
-        let config: Config = match toml::from_str(text) {
+        let mut config: Config = match toml::from_str(text) {
             Ok(config) => config,
             Err(e) => {
                 errors.push(toml_error(e));
                 return (None, errors);
             }
         };
+        config.redirect_positions = config
+            .redirects
+            .keys()
+            .map(|from| (from.clone(), redirect_key_position(text, from)))
+            .collect();
         let raw = base_url_override.unwrap_or(&config.base_url);
         let base = match BaseUrl::parse(raw) {
             Ok(base) => base,

@@ -36,6 +36,10 @@ pub struct FrontMatter {
     pub toc: Option<bool>,
     /// `false` turns off automatic glossary links on this page.
     pub glossary: Option<bool>,
+    /// Old URLs of this page (`/ch04-01-ownership.html`, `/old/path/`): each becomes a small
+    /// page that sends readers and search engines here.
+    #[serde(default)]
+    pub redirect_from: Vec<String>,
     /// Glossary terms only: other spellings and forms of the term.
     #[serde(default)]
     pub aliases: Vec<String>,
@@ -186,6 +190,7 @@ pub const KEYS: &[&str] = &[
     "template",
     "toc",
     "glossary",
+    "redirect_from",
     "aliases",
     "summary",
     "case_sensitive",

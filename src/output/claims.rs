@@ -29,6 +29,15 @@ pub enum Origin {
     Asset(PathBuf),
     /// A file under `static/` copied to the output root.
     Static(PathBuf),
+    /// The page answering an old path (`redirect_from` or `[redirects]`).
+    Redirect {
+        /// The page or `quire.toml` listing the old path.
+        file: PathBuf,
+        /// Where the old path is written.
+        line: usize,
+        /// Where the old path is written.
+        column: usize,
+    },
     /// A file Quire generates, described for people: "the 404 page".
     Generated(String),
 }
@@ -37,6 +46,7 @@ impl Origin {
     fn describe(&self) -> String {
         match self {
             Origin::Page { file, .. } | Origin::Asset(file) | Origin::Static(file) => file.display().to_string(),
+            Origin::Redirect { file, line, .. } => format!("a redirect in {}:{line}", file.display()),
             Origin::Generated(what) => format!("{what}, which Quire generates"),
         }
     }
@@ -55,6 +65,12 @@ impl Origin {
                 "give the page another `slug` in its front matter, or rename its file",
             ),
             Origin::Asset(file) => (file.clone(), 0, 0, "rename the file or move it to another folder"),
+            Origin::Redirect { file, line, column } => (
+                file.clone(),
+                *line,
+                *column,
+                "remove this old path: another page, file or redirect already answers it",
+            ),
             Origin::Static(file) => (
                 file.clone(),
                 0,

@@ -1,7 +1,8 @@
 //! Stage 7: what a published site needs beyond its pages — `sitemap.xml`, `robots.txt`, an
-//! Atom feed when pages carry dates, and the search index.
+//! Atom feed when pages carry dates, the pages answering old paths, and the search index.
 
 pub mod feed;
+pub mod redirects;
 pub mod search;
 pub mod sitemap;
 
@@ -68,6 +69,7 @@ pub fn published_files(site: &Site, search: bool) -> Result<Vec<(String, Vec<u8>
     if has_feed(site) {
         files.push((FEED.into(), feed::atom(site).into_bytes()));
     }
+    files.extend(redirects::files(site));
     if search && site.config.search.enabled {
         files.extend(search::index_files(site)?);
     }

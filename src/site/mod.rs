@@ -10,6 +10,9 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+pub mod redirects;
+pub use redirects::{Destination, Redirect};
+
 /// What changes how a site is loaded.
 #[derive(Debug, Clone, Default)]
 pub struct SiteOptions {
@@ -51,6 +54,8 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     /// How Markdown was rendered (kept for incremental rebuilds).
     pub settings: Settings,
+    /// Old paths that lead to pages (`redirect_from`, `[redirects]`).
+    pub redirects: Vec<Redirect>,
 }
 
 impl Site {
@@ -90,6 +95,8 @@ impl Site {
         let (anchor_errors, anchor_warnings) = split_level(check_anchors(&content, &bodies), settings.links);
         errors.extend(anchor_errors);
         warnings.extend(anchor_warnings);
+        let (redirects, redirect_errors) = redirects::collect(&content, &config, &base, &bodies);
+        errors.extend(redirect_errors);
         if !errors.is_empty() {
             return Err(BuildError::new(errors));
         }
@@ -118,6 +125,7 @@ impl Site {
             backlinks,
             warnings,
             settings,
+            redirects,
         })
     }
 
@@ -162,6 +170,15 @@ impl Site {
         if changed.iter().any(|p| included.contains(p)) {
             return Ok(None);
         }
+        // A redirect to an anchor is checked against the page's headings: recheck it in full.
+        let anchored: HashSet<PageId> = self
+            .redirects
+            .iter()
+            .filter_map(|r| match r.to {
+                Destination::Page(page, Some(_)) => Some(page),
+                _ => None,
+            })
+            .collect();
         let mut edits = Vec::new();
         for path in changed {
             let Some(source) = path.strip_prefix(&content_dir).ok().and_then(|p| p.to_str()) else {
@@ -171,7 +188,7 @@ impl Site {
             let Some(&id) = self.content.by_source.get(&source) else {
                 return Ok(None);
             };
-            if self.glossary.by_page.contains_key(&id) {
+            if self.glossary.by_page.contains_key(&id) || anchored.contains(&id) {
                 return Ok(None);
             }
             let Ok(bytes) = std::fs::read(path) else {
