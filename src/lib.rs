@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod glossary;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod publish;

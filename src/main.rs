@@ -58,6 +58,11 @@ enum Command {
         #[arg(long, value_name = "LEVEL")]
         links: Option<LinkLevel>,
     },
+    /// Make a Quire site from an mdBook book or a Zola site, keeping every old URL working.
+    Import {
+        #[command(subcommand)]
+        from: ImportCommand,
+    },
     /// Create a site, a page or a glossary term from a skeleton.
     New {
         #[command(subcommand)]
@@ -91,6 +96,23 @@ enum NewCommand {
         #[arg(long, value_name = "DIR", default_value = ".")]
         root: PathBuf,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// An mdBook book: book.toml and SUMMARY.md.
+    Mdbook(ImportArgs),
+    /// A Zola site: config.toml and content/.
+    Zola(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The book's or site's folder (never modified).
+    source: PathBuf,
+    /// A new (or empty) folder for the Quire site; `<source name>-quire` by default.
+    #[arg(long, value_name = "DIR")]
+    into: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -195,6 +217,25 @@ fn main() -> ExitCode {
             drafts: *drafts,
             links: *links,
         }),
+        Command::Import { from } => {
+            let (args, format, plan) = match from {
+                ImportCommand::Mdbook(args) => (args, "mdBook", quire::import::mdbook::plan(&args.source)),
+                ImportCommand::Zola(args) => (args, "Zola", quire::import::zola::plan(&args.source)),
+            };
+            let into = args
+                .into
+                .clone()
+                .unwrap_or_else(|| quire::import::default_into(&args.source));
+            plan.and_then(|plan| quire::import::write(plan, format, &args.source, &into))
+                .and_then(|report| {
+                    if report.builds() {
+                        eprintln!("{report}");
+                        Ok(())
+                    } else {
+                        anyhow::bail!("{report}")
+                    }
+                })
+        }
         Command::New { what } => match what {
             NewCommand::Site { dir } => quire::scaffold::new_site(dir).map(|files| {
                 for f in files {
