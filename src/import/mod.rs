@@ -460,6 +460,29 @@ pub fn relative(from_dir: &str, to: &str) -> String {
     if joined.is_empty() { ".".into() } else { joined }
 }
 
+/// Every key of a TOML document by its dotted path (`output.html.site-url`), with the line
+/// and column where it is written, so notes about a source's configuration point at it.
+pub fn toml_positions(text: &str) -> BTreeMap<String, (usize, usize)> {
+    fn walk(table: &toml::de::DeTable<'_>, prefix: &str, lines: &crate::diagnostics::LineIndex, out: &mut BTreeMap<String, (usize, usize)>) {
+        for (key, value) in table {
+            let path = if prefix.is_empty() {
+                key.get_ref().to_string()
+            } else {
+                format!("{prefix}.{}", key.get_ref())
+            };
+            out.entry(path.clone()).or_insert_with(|| lines.position(key.span().start));
+            if let Some(inner) = value.get_ref().as_table() {
+                walk(inner, &path, lines, out);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if let Ok(doc) = toml::de::DeTable::parse(text) {
+        walk(doc.get_ref(), "", &crate::diagnostics::LineIndex::new(text), &mut out);
+    }
+    out
+}
+
 /// The folder part of a `/`-separated path (`a/b.md` → `a`).
 pub fn parent_dir(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
@@ -479,6 +502,14 @@ mod tests {
         assert_eq!(join_rel("", "../c.md"), None);
         assert_eq!(parent_dir("a/b.md"), "a");
         assert_eq!(parent_dir("b.md"), "");
+    }
+
+    #[test]
+    fn toml_keys_have_their_lines() {
+        let p = toml_positions("[book]\ntitle = \"x\"\n\n[output.html]\nfold.enable = true\n[preprocessor.katex]\n");
+        assert_eq!(p["book.title"], (2, 1));
+        assert_eq!(p["output.html.fold.enable"], (5, 6));
+        assert_eq!(p["preprocessor.katex"], (6, 15));
     }
 
     #[test]

@@ -88,6 +88,9 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
     /// The files the page includes (`{{#include …}}`), as `root/…` paths.
     pub includes: Vec<PathBuf>,
+    /// The id of the `# heading` that became the page's title, which the theme puts on the
+    /// page's `<h1>`, so links to it (`page.html#title`, common in books) keep working.
+    pub title_id: Option<String>,
 }
 
 /// Site-wide settings of Markdown rendering, from `quire.toml` and the command line.

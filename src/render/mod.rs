@@ -87,6 +87,8 @@ struct TermContext<'a> {
 struct PageContext<'a> {
     kind: &'static str,
     title: &'a str,
+    /// The id of the `<h1>`: the id the title's `# heading` would have had, when it had one.
+    title_id: Option<&'a str>,
     /// The short title navigation shows (`nav_title`, else `title`); the `<h1>` keeps `title`.
     nav_title: &'a str,
     description: String,
@@ -242,6 +244,7 @@ impl<'a> Renderer<'a> {
         PageContext {
             kind,
             title: &p.title,
+            title_id: body.title_id.as_deref(),
             nav_title: p.nav_title(),
             description: self.description(page),
             url: self.url(page),
@@ -304,6 +307,7 @@ impl<'a> Renderer<'a> {
         let ctx = PageContext {
             kind: "404",
             title: "Page not found",
+            title_id: None,
             nav_title: "Page not found",
             description: self.site.config.description.clone(),
             url: self.site.base.local("404.html"),

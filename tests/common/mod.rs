@@ -255,3 +255,13 @@ pub fn visible_text(html: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
 }
+
+/// Where the redirect page answering the old site path `old` leads (its meta refresh URL),
+/// if `tree` holds one; `base_path` is `/` or `/repo/`.
+pub fn redirect_target(tree: &BTreeMap<String, Vec<u8>>, base_path: &str, old: &str) -> Option<String> {
+    let file = url_to_file(&format!("{base_path}{}", old.trim_start_matches('/')), base_path)?;
+    let html = String::from_utf8_lossy(tree.get(&file)?).into_owned();
+    let marker = "content=\"0; url=";
+    let at = html.find(marker)? + marker.len();
+    Some(html[at..at + html[at..].find('"')?].replace("&amp;", "&"))
+}

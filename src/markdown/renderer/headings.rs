@@ -23,6 +23,21 @@ impl Renderer<'_, '_> {
         ids::is_theme_id(id) || (id.starts_with("term-") && self.env.glossary.terms.iter().any(|t| t.anchor == id))
     }
 
+    /// The id of the `# heading` taken as the page's title: its `{#id}`, else one made from
+    /// its text like any heading's, taken first so later headings count after it, as on GitHub.
+    pub(super) fn title_id(&mut self, explicit: Option<&str>, title: &str) -> String {
+        if let Some(id) = explicit.filter(|id| !self.is_reserved(id)) {
+            self.ids.insert(id.to_string());
+            return id.to_string();
+        }
+        let base = ids::base_id(title, self.env.settings.heading_ids);
+        let mut next_suffix = std::mem::take(&mut self.next_suffix);
+        let id = ids::unique(&base, &self.ids, &self.explicit_ids, &mut next_suffix, |id| self.is_reserved(id));
+        self.next_suffix = next_suffix;
+        self.ids.insert(id.clone());
+        id
+    }
+
     pub(super) fn close_heading(&mut self, range: Range<usize>) {
         let Some(h) = self.heading.take() else { return };
         let title = h.text.trim().to_string();

@@ -140,8 +140,12 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
             .into_offset_iter()
             .map(|(e, r)| (e, r.start + body_start..r.end + body_start)),
     );
+    let mut title_id = None;
     for (event, range) in events {
         if range.start >= skip.start && range.end <= skip.end && skip.end > skip.start {
+            if let Event::Start(Tag::Heading { id, .. }) = &event {
+                title_id = Some(r.title_id(id.as_deref(), &page.title));
+            }
             continue;
         }
         r.event(event, range);
@@ -161,6 +165,7 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         errors: r.errors,
         warnings: r.warnings,
         includes: expanded.map(|e| e.files).unwrap_or_default(),
+        title_id,
     }
 }
 
