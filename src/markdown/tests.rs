@@ -120,6 +120,23 @@ fn links_to_source_files_become_urls_and_anchors_are_recorded() {
 }
 
 #[test]
+fn email_autolinks_are_mail_links_not_files() {
+    let r = render_page("email", "Write to <someone@example.com>.\n");
+    assert!(r.html.contains("href=\"mailto:someone@example.com\""), "{}", r.html);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+}
+
+#[test]
+fn a_title_heading_keeps_its_id_for_the_h1() {
+    let r = render_page("title-id", "# Getting Started\n\n## Getting Started\n");
+    assert_eq!(r.title_id.as_deref(), Some("getting-started"));
+    assert!(r.html.contains("<h2 id=\"getting-started-1\">"), "{}", r.html);
+    assert!(r.ids.contains("getting-started"));
+    let explicit = render_page("title-id-explicit", "# Start {#begin}\n\nText.\n");
+    assert_eq!(explicit.title_id.as_deref(), Some("begin"));
+}
+
+#[test]
 fn missing_link_target_is_an_error_with_position() {
     let r = render_page("missing", "line one\n\nsee [gone](nope.md) here\n");
     assert_eq!(r.errors.len(), 1);

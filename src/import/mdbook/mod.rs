@@ -151,7 +151,11 @@ impl Layout {
         }
         let weight = self.next_weight(dir);
         let name = self.free_name(dir, &Layout::name_for(chapter));
-        let folder = if dir.is_empty() { name.clone() } else { format!("{dir}/{name}") };
+        let folder = if dir.is_empty() {
+            name.clone()
+        } else {
+            format!("{dir}/{name}")
+        };
         let new = if chapter.children.is_empty() {
             format!("{folder}.md")
         } else {
@@ -208,11 +212,21 @@ impl Mapping<'_> {
     fn chapter(&self, target: &str, folder_link: bool) -> Option<&Placed> {
         let mut candidates = Vec::new();
         let (dir, file) = (parent_dir(target), target.rsplit('/').next().unwrap_or(target));
-        let in_dir = |name: &str| if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") };
+        let in_dir = |name: &str| {
+            if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            }
+        };
         if folder_link {
             let folder = target.trim_end_matches('/');
             for name in ["README.md", "index.md"] {
-                candidates.push(if folder.is_empty() { name.to_string() } else { format!("{folder}/{name}") });
+                candidates.push(if folder.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{folder}/{name}")
+                });
             }
         } else if let Some(stem) = file.strip_suffix(".html") {
             candidates.push(in_dir(&format!("{stem}.md")));
@@ -233,7 +247,8 @@ impl Mapping<'_> {
     fn link(&self, dest: &str, from: &str, new: &str) -> Result<Option<String>, String> {
         let has_scheme = dest.split_once(':').is_some_and(|(s, _)| {
             s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         });
         if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || has_scheme {
             return Ok(None);
@@ -259,7 +274,9 @@ impl Mapping<'_> {
             }
             target.clone()
         } else if target == "print.html" {
-            return Err(format!("the link `{dest}` points to mdBook's print page, which Quire does not make"));
+            return Err(format!(
+                "the link `{dest}` points to mdBook's print page, which Quire does not make"
+            ));
         } else {
             // A missing target: `quire check` of the new site reports it where it now is.
             return Ok(None);
@@ -388,11 +405,17 @@ pub fn plan(source: &Path) -> Result<Plan> {
             source.display()
         );
     }
-    let summary_text = std::fs::read_to_string(&summary_file)
-        .with_context(|| format!("cannot read {}", summary_file.display()))?;
+    let summary_text =
+        std::fs::read_to_string(&summary_file).with_context(|| format!("cannot read {}", summary_file.display()))?;
     let summary = summary::parse(&summary_text);
     for (line, message) in &summary.problems {
-        plan.note(&summary_file, *line, 1, message.clone(), "mdBook ignores it too; make it a link `[Title](file.md)` to import it as a page");
+        plan.note(
+            &summary_file,
+            *line,
+            1,
+            message.clone(),
+            "mdBook ignores it too; make it a link `[Title](file.md)` to import it as a page",
+        );
     }
     plan.config = config(source, book.as_ref(), &mut plan);
 
@@ -409,13 +432,50 @@ pub fn plan(source: &Path) -> Result<Plan> {
         }
     }
     if separators > 0 {
-        plan.note(&summary_file, 1, 1, format!("{separators} separators (`---`) are not carried over"), "Quire's sidebar has no separators; part titles become sections");
+        plan.note(
+            &summary_file,
+            1,
+            1,
+            format!("{separators} separators (`---`) are not carried over"),
+            "Quire's sidebar has no separators; part titles become sections",
+        );
     }
     for (line, src) in &layout.duplicates {
-        plan.note(&summary_file, *line, 1, format!("`{src}` is listed a second time; it is imported once, where it is listed first"), "link to the chapter from the page instead of listing it twice");
+        plan.note(
+            &summary_file,
+            *line,
+            1,
+            format!("`{src}` is listed a second time; it is imported once, where it is listed first"),
+            "link to the chapter from the page instead of listing it twice",
+        );
     }
     if !layout.home {
-        bail!("{} lists no chapter with a file, so there is nothing to import", summary_file.display());
+        // mdBook builds such a book (an empty one); so does the import, around a home page.
+        plan.note(
+            &summary_file,
+            1,
+            1,
+            "SUMMARY.md lists no chapter with a file; the home page is empty",
+            "write the home page in site/_index.md",
+        );
+        layout.home = true;
+        layout.placed.insert(
+            0,
+            Placed {
+                title: String::new(),
+                src: None,
+                new: crate::content::SECTION_INDEX.into(),
+                weight: 0,
+                draft: false,
+                line: 1,
+            },
+        );
+        layout.by_src = layout
+            .placed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.src.clone().map(|s| (s, i)))
+            .collect();
     }
 
     // Every file of `src/`: chapters are read below, the rest copied.
@@ -429,7 +489,12 @@ pub fn plan(source: &Path) -> Result<Plan> {
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(&src_root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(&src_root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel == "SUMMARY.md" {
             continue;
         }
@@ -443,7 +508,13 @@ pub fn plan(source: &Path) -> Result<Plan> {
             } else {
                 "add it to a section folder under site/ if it should be a page; includes still find it in unlisted/"
             };
-            plan.note(entry.path(), 0, 0, format!("src/{rel} is not in SUMMARY.md, so mdBook never published it; copied to {UNLISTED}/{rel}"), hint);
+            plan.note(
+                entry.path(),
+                0,
+                0,
+                format!("src/{rel} is not in SUMMARY.md, so mdBook never published it; copied to {UNLISTED}/{rel}"),
+                hint,
+            );
             format!("{UNLISTED}/{rel}")
         } else {
             format!("{CONTENT_DIR}/{rel}")
@@ -453,11 +524,21 @@ pub fn plan(source: &Path) -> Result<Plan> {
     }
     for dir in ["theme"] {
         if source.join(dir).is_dir() {
-            plan.note(source.join(dir), 0, 0, "mdBook's theme overrides are not carried over", "Quire has its own theme; copy what you changed into themes/NAME/ and set `theme = \"NAME\"`");
+            plan.note(
+                source.join(dir),
+                0,
+                0,
+                "mdBook's theme overrides are not carried over",
+                "Quire has its own theme; copy what you changed into themes/NAME/ and set `theme = \"NAME\"`",
+            );
         }
     }
 
-    let mapping = Mapping { src_dir: &src_dir, layout: &layout, src_root: &src_root };
+    let mapping = Mapping {
+        src_dir: &src_dir,
+        layout: &layout,
+        src_root: &src_root,
+    };
     for placed in &layout.placed {
         let mut front: Vec<(String, toml::Value)> = Vec::new();
         let string = |s: &str| toml::Value::String(s.to_string());
@@ -487,8 +568,18 @@ pub fn plan(source: &Path) -> Result<Plan> {
                 body
             }
             Some(src) => {
-                plan.note(&summary_file, placed.line, 1, format!("the chapter `{}` names src/{src}, which does not exist", placed.title), "create the file or remove the line; mdBook would create an empty file with `create-missing`");
+                plan.note(
+                    &summary_file,
+                    placed.line,
+                    1,
+                    format!("the chapter `{}` names src/{src}, which does not exist", placed.title),
+                    "create the file or remove the line; mdBook would create an empty file with `create-missing`",
+                );
                 front.push(("title".into(), string(&placed.title)));
+                String::new()
+            }
+            None if placed.title.is_empty() => {
+                front.push(("title".into(), string(&plan.config.title)));
                 String::new()
             }
             None => {
@@ -521,8 +612,17 @@ fn config(source: &Path, book: Option<&BookToml>, plan: &mut Plan) -> ConfigOut 
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "Book".into());
     let Some(book) = book else {
-        plan.note(source.join("book.toml"), 0, 0, format!("there is no book.toml; the site is titled `{name}`"), "set `title` in quire.toml");
-        return ConfigOut { title: name, ..Default::default() };
+        plan.note(
+            source.join("book.toml"),
+            0,
+            0,
+            format!("there is no book.toml; the site is titled `{name}`"),
+            "set `title` in quire.toml",
+        );
+        return ConfigOut {
+            title: name,
+            ..Default::default()
+        };
     };
     let authors = book
         .get("book.authors")
@@ -530,7 +630,11 @@ fn config(source: &Path, book: Option<&BookToml>, plan: &mut Plan) -> ConfigOut 
         .map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "));
     let site_url = book.str("output.html.site-url");
     let base_url = match (book.str("output.html.cname"), &site_url) {
-        (Some(host), path) => Some(format!("https://{}{}", host.trim_end_matches('/'), path.as_deref().unwrap_or("/"))),
+        (Some(host), path) => Some(format!(
+            "https://{}{}",
+            host.trim_end_matches('/'),
+            path.as_deref().unwrap_or("/")
+        )),
         (None, Some(path)) => {
             let (line, column) = book.at("output.html.site-url");
             plan.note(&book.file, line, column, format!("`site-url = \"{path}\"` is only a path; Quire's sitemap, feed and canonical links need the full address"), "set base_url in quire.toml to the address the book is published at (https://user.github.io/repo/)");
@@ -544,10 +648,22 @@ fn config(source: &Path, book: Option<&BookToml>, plan: &mut Plan) -> ConfigOut 
     };
     if book.get("book.multilingual").and_then(|v| v.as_bool()) == Some(true) {
         let (line, column) = book.at("book.multilingual");
-        plan.note(&book.file, line, column, "`multilingual` has no Quire equivalent", "import each language's book into a site of its own");
+        plan.note(
+            &book.file,
+            line,
+            column,
+            "`multilingual` has no Quire equivalent",
+            "import each language's book into a site of its own",
+        );
     }
     let title = book.str("book.title").unwrap_or_else(|| {
-        plan.note(&book.file, 1, 1, format!("book.toml has no [book] title; the site is titled `{name}`"), "set `title` in quire.toml");
+        plan.note(
+            &book.file,
+            1,
+            1,
+            format!("book.toml has no [book] title; the site is titled `{name}`"),
+            "set `title` in quire.toml",
+        );
         name.clone()
     });
     // Every key Quire does not map, with its line: a table of settings (`[preprocessor.x]`,
@@ -564,14 +680,22 @@ fn config(source: &Path, book: Option<&BookToml>, plan: &mut Plan) -> ConfigOut 
             continue;
         }
         let shown = segments[..depth].join(".");
-        let mapped = MAPPED.iter().any(|m| shown == *m || key == m || key.starts_with(&format!("{m}.")));
+        let mapped = MAPPED
+            .iter()
+            .any(|m| shown == *m || key == m || key.starts_with(&format!("{m}.")));
         if !mapped {
             reported.insert(shown);
         }
     }
     for key in reported {
         let (line, column) = book.at(&key);
-        plan.note(&book.file, line, column, format!("`{key}` is not carried over"), unmapped_hint(&key));
+        plan.note(
+            &book.file,
+            line,
+            column,
+            format!("`{key}` is not carried over"),
+            unmapped_hint(&key),
+        );
     }
     ConfigOut {
         title,
@@ -594,13 +718,11 @@ fn directives() -> &'static regex::Regex {
 fn chapter_body(text: &str, src: &str, placed: &Placed, mapping: &Mapping, disk: &Path, plan: &mut Plan) -> String {
     let found = destinations(text);
     let mut problems = Vec::new();
-    let (text, links) = rewrite::apply(text, &found, |dest| {
-        match mapping.link(dest, src, &placed.new) {
-            Ok(new) => new,
-            Err(message) => {
-                problems.push((dest.to_string(), message));
-                None
-            }
+    let (text, links) = rewrite::apply(text, &found, |dest| match mapping.link(dest, src, &placed.new) {
+        Ok(new) => new,
+        Err(message) => {
+            problems.push((dest.to_string(), message));
+            None
         }
     });
     plan.counts.links += links;
@@ -609,7 +731,13 @@ fn chapter_body(text: &str, src: &str, placed: &Placed, mapping: &Mapping, disk:
         // Positions are in the text as written; the rewrite only changed other links' lengths,
         // so look the position up in the original.
         let (line, column) = rewrite::position(&std::fs::read_to_string(disk).unwrap_or_default(), at);
-        plan.note(disk, line, column, message, "fix the link in the source (mdBook would show a broken link too)");
+        plan.note(
+            disk,
+            line,
+            column,
+            message,
+            "fix the link in the source (mdBook would show a broken link too)",
+        );
     }
     // Includes: paths relative to the chapter's old folder, re-pointed from its new one.
     let new_dir = format!("{CONTENT_DIR}/{}", parent_dir(&placed.new));
@@ -625,12 +753,24 @@ fn chapter_body(text: &str, src: &str, placed: &Placed, mapping: &Mapping, disk:
         let (line, column) = rewrite::position(&text, whole.start());
         match name {
             "include" | "rustdoc_include" => {
-                let (path, spec) = arg.as_str().split_once(':').map_or((arg.as_str(), None), |(p, s)| (p, Some(s)));
+                let (path, spec) = arg
+                    .as_str()
+                    .split_once(':')
+                    .map_or((arg.as_str(), None), |(p, s)| (p, Some(s)));
                 let Some(book_rel) = join_rel(&old_dir, path) else {
-                    plan.note(disk, line, column, format!("the include `{path}` is outside the book's folder"), "copy the file into the book, or into the new site, and fix the path");
+                    plan.note(
+                        disk,
+                        line,
+                        column,
+                        format!("the include `{path}` is outside the book's folder"),
+                        "copy the file into the book, or into the new site, and fix the path",
+                    );
                     continue;
                 };
-                let new_path = match book_rel.strip_prefix(&format!("{}/", mapping.src_dir)).filter(|_| !mapping.src_dir.is_empty()) {
+                let new_path = match book_rel
+                    .strip_prefix(&format!("{}/", mapping.src_dir))
+                    .filter(|_| !mapping.src_dir.is_empty())
+                {
                     Some(in_src) => mapping.of_src(in_src),
                     None if mapping.src_dir.is_empty() => mapping.of_src(&book_rel),
                     None => {
@@ -641,7 +781,13 @@ fn chapter_body(text: &str, src: &str, placed: &Placed, mapping: &Mapping, disk:
                                 plan.counts.files += 1;
                             }
                         } else {
-                            plan.note(disk, line, column, format!("the included file `{path}` does not exist"), "fix the path; Quire reports it at every build");
+                            plan.note(
+                                disk,
+                                line,
+                                column,
+                                format!("the included file `{path}` does not exist"),
+                                "fix the path; Quire reports it at every build",
+                            );
                         }
                         book_rel.clone()
                     }
@@ -658,8 +804,20 @@ fn chapter_body(text: &str, src: &str, placed: &Placed, mapping: &Mapping, disk:
                     plan.counts.includes += 1;
                 }
             }
-            "title" => plan.note(disk, line, column, "`{{#title}}` is not carried over", "put the title in the page's front matter (`title = \"…\"`)"),
-            other => plan.note(disk, line, column, format!("`{{{{#{other}}}}}` is not carried over"), "Quire has `{{#include}}` and `{{#rustdoc_include}}` only; paste the content or use an include"),
+            "title" => plan.note(
+                disk,
+                line,
+                column,
+                "`{{#title}}` is not carried over",
+                "put the title in the page's front matter (`title = \"…\"`)",
+            ),
+            other => plan.note(
+                disk,
+                line,
+                column,
+                format!("`{{{{#{other}}}}}` is not carried over"),
+                "Quire has `{{#include}}` and `{{#rustdoc_include}}` only; paste the content or use an include",
+            ),
         }
     }
     out.push_str(&text[last..]);
@@ -672,16 +830,42 @@ fn redirects(book: Option<&BookToml>, mapping: &Mapping, plan: &mut Plan) {
         .and_then(|b| b.get("output.html.print.enable"))
         .and_then(|v| v.as_bool())
         .unwrap_or(true);
-    if print {
+    // A chapter of its own at `print.html` (mdBook refuses that name, but a source may have it).
+    let print_taken = plan.pages.iter().any(|p| p.old_urls.iter().any(|u| u == "/print.html"));
+    if print && !print_taken {
         plan.config
             .redirects
             .insert("/print.html".into(), crate::content::SECTION_INDEX.into());
     }
     let Some(book) = book else { return };
-    let Some(table) = book.get("output.html.redirect").and_then(|v| v.as_table()) else { return };
-    for (from, to) in table {
-        let (line, column) = book.at(&format!("output.html.redirect.{from}"));
+    let Some(table) = book.get("output.html.redirect").and_then(|v| v.as_table()) else {
+        return;
+    };
+    for (key, to) in table {
+        let (line, column) = book.at(&format!("output.html.redirect.{key}"));
         let Some(to) = to.as_str() else { continue };
+        // `/old.html#part`: mdBook sends a fragment of an old page elsewhere with a script.
+        // Quire's redirects answer paths; the fragment's own target is lost, so say so, and
+        // redirect the page itself when nothing else does.
+        let from = match key.split_once('#') {
+            Some((page, fragment)) => {
+                plan.note(
+                    &book.file,
+                    line,
+                    column,
+                    format!("the redirect of the fragment `#{fragment}` of `{page}` is not carried over"),
+                    "Quire redirects whole paths; link to the new place from the page that had the fragment",
+                );
+                let plain = table.contains_key(page);
+                let chapter = plan.pages.iter().any(|p| p.old_urls.iter().any(|u| u == page));
+                if plain || chapter || plan.config.redirects.contains_key(page) {
+                    continue;
+                }
+                page
+            }
+            None => key.as_str(),
+        };
+        let from = &from.to_string();
         if to.contains("://") {
             plan.config.redirects.insert(from.clone(), to.to_string());
             continue;
@@ -700,9 +884,21 @@ fn redirects(book: Option<&BookToml>, mapping: &Mapping, plan: &mut Plan) {
                 }
             }
             Ok(None) => {
-                plan.note(&book.file, line, column, format!("the redirect to `{to}` leads outside the book"), "add it to [redirects] in quire.toml with the full URL");
+                plan.note(
+                    &book.file,
+                    line,
+                    column,
+                    format!("the redirect to `{to}` leads outside the book"),
+                    "add it to [redirects] in quire.toml with the full URL",
+                );
             }
-            Err(message) => plan.note(&book.file, line, column, format!("redirect `{from}`: {message}"), "fix or remove the redirect"),
+            Err(message) => plan.note(
+                &book.file,
+                line,
+                column,
+                format!("redirect `{from}`: {message}"),
+                "fix or remove the redirect",
+            ),
         }
     }
 }

@@ -90,7 +90,9 @@ pub fn parse(text: &str) -> Summary {
             }
             Event::Start(Tag::Link { dest_url, .. }) => link = Some((dest_url.to_string(), String::new(), line)),
             Event::End(TagEnd::Link) => {
-                let Some((dest, title, line)) = link.take() else { continue };
+                let Some((dest, title, line)) = link.take() else {
+                    continue;
+                };
                 seen_title = true;
                 let chapter = Chapter {
                     title: title.trim().to_string(),
@@ -103,9 +105,10 @@ pub fn parse(text: &str) -> Summary {
                         list.push(chapter);
                         *has = true;
                     }
-                    (Some(_), _) => summary
-                        .problems
-                        .push((line, format!("a second link in one list item (`{}`) is not a chapter", chapter.title))),
+                    (Some(_), _) => summary.problems.push((
+                        line,
+                        format!("a second link in one list item (`{}`) is not a chapter", chapter.title),
+                    )),
                     (None, _) => summary.items.push(Item::Affix(chapter)),
                 }
             }
@@ -157,16 +160,27 @@ mod tests {
             s.items,
             vec![
                 Item::Affix(chapter("Intro", Some("intro.md"), 3, vec![])),
-                Item::Part { title: "Part One".into(), line: 5 },
+                Item::Part {
+                    title: "Part One".into(),
+                    line: 5
+                },
                 Item::Chapter(chapter(
                     "A",
                     Some("a.md"),
                     7,
-                    vec![chapter("A 1", Some("a/one x.md"), 8, vec![chapter("Deep", Some("a/deep.md"), 9, vec![])])]
+                    vec![chapter(
+                        "A 1",
+                        Some("a/one x.md"),
+                        8,
+                        vec![chapter("Deep", Some("a/deep.md"), 9, vec![])]
+                    )]
                 )),
                 Item::Chapter(chapter("Draft", None, 10, vec![])),
                 Item::Separator,
-                Item::Part { title: "Part Two".into(), line: 14 },
+                Item::Part {
+                    title: "Part Two".into(),
+                    line: 14
+                },
                 Item::Chapter(chapter("B", Some("b/README.md"), 16, vec![])),
                 Item::Affix(chapter("Appendix", Some("appendix.md"), 18, vec![])),
             ]
@@ -177,7 +191,13 @@ mod tests {
     #[test]
     fn titles_keep_code_and_items_without_links_are_reported() {
         let s = parse("- [The `Box<T>` type](box.md)\n- Not a link\n");
-        assert_eq!(s.items, vec![Item::Chapter(chapter("The Box<T> type", Some("box.md"), 1, vec![]))]);
-        assert_eq!(s.problems, vec![(2, "a list item without a link is not a chapter".to_string())]);
+        assert_eq!(
+            s.items,
+            vec![Item::Chapter(chapter("The Box<T> type", Some("box.md"), 1, vec![]))]
+        );
+        assert_eq!(
+            s.problems,
+            vec![(2, "a list item without a link is not a chapter".to_string())]
+        );
     }
 }

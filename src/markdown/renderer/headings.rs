@@ -32,7 +32,9 @@ impl Renderer<'_, '_> {
         }
         let base = ids::base_id(title, self.env.settings.heading_ids);
         let mut next_suffix = std::mem::take(&mut self.next_suffix);
-        let id = ids::unique(&base, &self.ids, &self.explicit_ids, &mut next_suffix, |id| self.is_reserved(id));
+        let id = ids::unique(&base, &self.ids, &self.explicit_ids, &mut next_suffix, |id| {
+            self.is_reserved(id)
+        });
         self.next_suffix = next_suffix;
         self.ids.insert(id.clone());
         id

@@ -313,7 +313,12 @@ impl<'a> Renderer<'a, '_> {
                 id,
             }) => {
                 self.links.push(false);
-                let dest_url = self.resolve(dest_url, range.start);
+                // `<someone@example.com>`: the HTML writer adds `mailto:`; nothing to resolve.
+                let dest_url = if link_type == LinkType::Email {
+                    dest_url
+                } else {
+                    self.resolve(dest_url, range.start)
+                };
                 self.emit(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
