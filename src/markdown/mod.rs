@@ -7,6 +7,7 @@
 
 pub mod admonition;
 pub mod footnotes;
+pub mod hidelines;
 pub mod highlight;
 pub mod ids;
 pub mod include;

@@ -264,6 +264,7 @@ impl<'a> Renderer<'a, '_> {
             Event::End(TagEnd::CodeBlock) => {
                 self.in_code = false;
                 if let Some((info, code)) = self.code.take() {
+                    let code = crate::markdown::hidelines::visible(&info, &code);
                     self.emit(Event::Html(highlight::render(&info, &code).into()));
                 }
             }
