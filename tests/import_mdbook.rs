@@ -14,7 +14,13 @@ fn import(name: &str) -> (PathBuf, PathBuf, String) {
     let book = dir.join("book");
     copy_dir(&repo().join("tests/fixtures/import/mdbook"), &book);
     let new = dir.join("new");
-    let out = quire(&["import", "mdbook", book.to_str().unwrap(), "--into", new.to_str().unwrap()]);
+    let out = quire(&[
+        "import",
+        "mdbook",
+        book.to_str().unwrap(),
+        "--into",
+        new.to_str().unwrap(),
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "import failed:\n{stderr}");
     (book, new, stderr)
@@ -38,7 +44,10 @@ fn the_book_builds_and_every_old_url_leads_to_its_page() {
     // Every page mdBook wrote, and every redirect of book.toml.
     for (old, to) in [
         ("intro.html", "/fixture-book/"),
-        ("ch01-getting-started.html", "/fixture-book/the-basics/ch01-getting-started/"),
+        (
+            "ch01-getting-started.html",
+            "/fixture-book/the-basics/ch01-getting-started/",
+        ),
         ("ch02/index.html", "/fixture-book/the-basics/ch02/"),
         ("ch02/nesting.html", "/fixture-book/the-basics/ch02/nesting/"),
         ("ch02/no-heading.html", "/fixture-book/the-basics/ch02/no-heading/"),
@@ -54,7 +63,10 @@ fn the_book_builds_and_every_old_url_leads_to_its_page() {
             assert!(tree.contains_key(&file), "{old} leads to {to}, which was not built");
         }
     }
-    assert!(text(&tree, "index.html").contains("Welcome to the book"), "mdBook's index.html is the first chapter");
+    assert!(
+        text(&tree, "index.html").contains("Welcome to the book"),
+        "mdBook's index.html is the first chapter"
+    );
     // The only broken link is the one the source has, and it is in the import's report.
     assert_eq!(
         broken_links(&tree, b, ""),
@@ -112,7 +124,10 @@ fn order_nesting_titles_drafts_and_includes_are_kept() {
     assert!(text(&tree, "reference/ch03-listings/index.html").contains("Hello from the fixture book"));
     assert!(text(&tree, "the-basics/ch01-getting-started/index.html").contains("Hello from the fixture book"));
     assert!(text(&tree, "the-basics/ch02/no-heading/index.html").contains("An included snippet"));
-    assert!(!tree.keys().any(|p| p.contains("snippet")), "a file not in SUMMARY.md is not a page");
+    assert!(
+        !tree.keys().any(|p| p.contains("snippet")),
+        "a file not in SUMMARY.md is not a page"
+    );
     // A link to a chapter's title heading (`#getting-started`) finds the page's <h1>.
     assert!(text(&tree, "the-basics/ch01-getting-started/index.html").contains("<h1 id=\"getting-started\">"));
     // Images keep their folder and are found from nested pages.
@@ -164,15 +179,31 @@ fn an_import_never_overwrites_or_writes_into_its_source() {
         (book.join("quire"), "is inside the source"),
         (book.join("src/x"), "is inside the source"),
     ] {
-        let out = quire(&["import", "mdbook", book.to_str().unwrap(), "--into", into.to_str().unwrap()]);
+        let out = quire(&[
+            "import",
+            "mdbook",
+            book.to_str().unwrap(),
+            "--into",
+            into.to_str().unwrap(),
+        ]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains(says), "{stderr}");
     }
-    let not_a_book = quire(&["import", "mdbook", full.to_str().unwrap(), "--into", dir.join("x").to_str().unwrap()]);
+    let not_a_book = quire(&[
+        "import",
+        "mdbook",
+        full.to_str().unwrap(),
+        "--into",
+        dir.join("x").to_str().unwrap(),
+    ]);
     assert_eq!(not_a_book.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&not_a_book.stderr).contains("SUMMARY.md does not exist"));
-    assert!(snapshot_diff(&before, &snapshot(&dir)).is_empty(), "{:?}", snapshot_diff(&before, &snapshot(&dir)));
+    assert!(
+        snapshot_diff(&before, &snapshot(&dir)).is_empty(),
+        "{:?}",
+        snapshot_diff(&before, &snapshot(&dir))
+    );
 }
 
 #[test]
@@ -184,7 +215,13 @@ fn a_killed_imports_leftover_stage_is_replaced() {
     std::fs::create_dir_all(dir.join(".new.quire-import/site")).unwrap();
     std::fs::write(dir.join(".new.quire-import/site/half.md"), "half").unwrap();
     let new = dir.join("new");
-    quire_ok(&["import", "mdbook", book.to_str().unwrap(), "--into", new.to_str().unwrap()]);
+    quire_ok(&[
+        "import",
+        "mdbook",
+        book.to_str().unwrap(),
+        "--into",
+        new.to_str().unwrap(),
+    ]);
     assert!(!new.join("site/half.md").exists());
     assert!(!dir.join(".new.quire-import").exists());
 }
