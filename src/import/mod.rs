@@ -463,14 +463,20 @@ pub fn relative(from_dir: &str, to: &str) -> String {
 /// Every key of a TOML document by its dotted path (`output.html.site-url`), with the line
 /// and column where it is written, so notes about a source's configuration point at it.
 pub fn toml_positions(text: &str) -> BTreeMap<String, (usize, usize)> {
-    fn walk(table: &toml::de::DeTable<'_>, prefix: &str, lines: &crate::diagnostics::LineIndex, out: &mut BTreeMap<String, (usize, usize)>) {
+    fn walk(
+        table: &toml::de::DeTable<'_>,
+        prefix: &str,
+        lines: &crate::diagnostics::LineIndex,
+        out: &mut BTreeMap<String, (usize, usize)>,
+    ) {
         for (key, value) in table {
             let path = if prefix.is_empty() {
                 key.get_ref().to_string()
             } else {
                 format!("{prefix}.{}", key.get_ref())
             };
-            out.entry(path.clone()).or_insert_with(|| lines.position(key.span().start));
+            out.entry(path.clone())
+                .or_insert_with(|| lines.position(key.span().start));
             if let Some(inner) = value.get_ref().as_table() {
                 walk(inner, &path, lines, out);
             }

@@ -82,7 +82,8 @@ pub fn parse(text: &str) -> Summary {
             }
             Event::Start(Tag::Item) => item_has_chapter.push(false),
             Event::End(TagEnd::Item) => {
-                if item_has_chapter.pop() == Some(false) {
+                let had_chapter = item_has_chapter.pop();
+                if had_chapter == Some(false) {
                     summary
                         .problems
                         .push((line, "a list item without a link is not a chapter".into()));
