@@ -101,7 +101,10 @@ fn every_internal_link_into_bundles_resolves() {
 #[test]
 fn readme_beside_other_pages_is_the_folders_section_index() {
     let book = page("book/index.html");
-    assert!(book.contains("<h1>The book</h1>"), "its # heading is its title");
+    assert!(
+        book.contains("<h1 id=\"the-book\">The book</h1>"),
+        "its # heading is its title, with its id"
+    );
     assert!(book.contains("class=\"children\""), "a section lists its chapters");
     let chapter = page("book/chapter/index.html");
     let crumbs = between(&chapter, "aria-label=\"Breadcrumb\"", "</nav>");

@@ -139,7 +139,7 @@ fn bom_blank_lines_and_empty_front_matter() {
         ("toml/index.html", "TOML after both", "Body four."),
     ] {
         let text = html(&root, file);
-        assert!(text.contains(&format!("<h1>{title}</h1>")), "{file}: {text}");
+        assert!(text.contains(&format!(">{title}</h1>")), "{file}: {text}");
         let visible = visible_text(&text);
         assert!(visible.contains(body), "{file}");
         assert!(
