@@ -7,7 +7,9 @@ use std::borrow::Cow;
 
 /// Whether an info string (`rust`, `rust,ignore`, `rust edition2021`) names Rust.
 fn is_rust(info: &str) -> bool {
-    info.split([',', ' ', '\t', '{']).next().is_some_and(|lang| lang.eq_ignore_ascii_case("rust"))
+    info.split([',', ' ', '\t', '{'])
+        .next()
+        .is_some_and(|lang| lang.eq_ignore_ascii_case("rust"))
 }
 
 /// The lines of `code` a reader sees.
