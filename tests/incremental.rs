@@ -107,3 +107,42 @@ fn a_broken_edit_leaves_the_site_unchanged() {
     assert!(err.to_string().contains("nowhere.md"));
     assert_eq!(site.bodies[site.content.by_source["01-intro.md"]].html, before);
 }
+
+#[test]
+fn backlinks_updated_in_place_equal_a_full_reload_after_every_edit() {
+    // The essay: its terms are used on every page, so each edit lands among other pages'
+    // backlinks. After each edit the incremental backlinks must equal a fresh load's.
+    let root = temp_dir("incremental-backlinks");
+    copy_dir(&repo().join("site"), &root.join("site"));
+    std::fs::copy(repo().join("quire.toml"), root.join("quire.toml")).unwrap();
+    let (mut site, _) = full(&root);
+    let page = root.join("site/02-computing-power.md");
+    let other = root.join("site/03-paths-and-opportunities.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    let edits = [
+        (
+            &page,
+            format!("{original}\nMore computing power, and CPO twice: CPO.\n"),
+        ),
+        (&page, original.replace("computing power", "horsepower")),
+        (
+            &other,
+            std::fs::read_to_string(&other).unwrap() + "\nA new sentence about the metaverse.\n",
+        ),
+        (&page, original.clone()),
+    ];
+    let mut incremental = 0;
+    for (i, (file, text)) in edits.iter().enumerate() {
+        std::fs::write(file, text).unwrap();
+        match site.update_pages(std::slice::from_ref(*file)).unwrap() {
+            Some(_) => incremental += 1,
+            None => site = full(&root).0,
+        }
+        let fresh = Site::load(&root, &SiteOptions::default()).unwrap();
+        assert_eq!(site.backlinks, fresh.backlinks, "edit {i}");
+    }
+    assert!(
+        incremental >= 3,
+        "the edits must exercise the in-place update ({incremental} did)"
+    );
+}

@@ -7,7 +7,7 @@ use crate::diagnostics::{BuildError, Diagnostic};
 use crate::glossary::{Glossary, TermId};
 use crate::markdown::{self, Env, Rendered, Settings};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 pub mod redirects;
@@ -270,19 +270,57 @@ impl Site {
             }
             return Err(BuildError::new(errors));
         }
-        let backlinks = collect_backlinks(&self.content, &self.glossary, &self.bodies);
-        let mut pages = ids;
-        for (term, (new, old)) in backlinks.iter().zip(&self.backlinks).enumerate() {
-            if new != old {
-                pages.push(self.glossary.terms[term].page);
+        // Only the terms the edited pages used before or use now can have new backlinks;
+        // the others keep theirs (re-collecting all of a big site's takes tens of ms).
+        let touched: BTreeSet<TermId> = ids
+            .iter()
+            .zip(&old_bodies)
+            .flat_map(|(&p, old)| old.term_uses.iter().chain(&self.bodies[p].term_uses))
+            .map(|u| u.term)
+            .collect();
+        let mut pages = ids.clone();
+        let mut used_changed = false;
+        if !touched.is_empty() {
+            let mut position = vec![usize::MAX; self.content.pages.len()];
+            for (i, &p) in self.content.reading_order.iter().enumerate() {
+                position[p] = i;
+            }
+            let mut edited_in_order: Vec<PageId> = ids.iter().copied().filter(|&p| position[p] != usize::MAX).collect();
+            edited_in_order.sort_by_key(|&p| position[p]);
+            // A term's backlinks are in reading order, so a page's entries are one run:
+            // replace that run in place, and only where it differs.
+            for &term in &touched {
+                let list = &mut self.backlinks[term];
+                let was_empty = list.is_empty();
+                let mut changed_term = false;
+                for &p in &edited_in_order {
+                    let start = list.partition_point(|b| position[b.page] < position[p]);
+                    let end = start + list[start..].iter().take_while(|b| b.page == p).count();
+                    let uses: Vec<_> = self.bodies[p].term_uses.iter().filter(|u| u.term == term).collect();
+                    let same = end - start == uses.len()
+                        && list[start..end]
+                            .iter()
+                            .zip(&uses)
+                            .all(|(b, u)| b.sentence == u.sentence);
+                    if !same {
+                        let new: Vec<Backlink> = uses
+                            .iter()
+                            .map(|u| Backlink {
+                                page: p,
+                                sentence: u.sentence.clone(),
+                            })
+                            .collect();
+                        list.splice(start..end, new);
+                        changed_term = true;
+                    }
+                }
+                if changed_term {
+                    pages.push(self.glossary.terms[term].page);
+                    // A term that became used or unused changes the warnings too.
+                    used_changed |= list.is_empty() != was_empty;
+                }
             }
         }
-        // A term that became used or unused changes the warnings too.
-        let used_changed = backlinks
-            .iter()
-            .zip(&self.backlinks)
-            .any(|(n, o)| n.is_empty() != o.is_empty());
-        self.backlinks = backlinks;
         if used_changed {
             return Ok(None);
         }

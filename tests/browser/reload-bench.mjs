@@ -71,6 +71,10 @@ async function measure(label, root, file, path) {
       console.log(`${label}, ${how}: save → painted median ${pct(t, 0.5).toFixed(0)} ms, p90 ${pct(t, 0.9).toFixed(0)} ms, ` +
         `min ${Math.min(...t).toFixed(0)} ms (${t.length} edits)`);
     }
+    if (process.env.QUIRE_BENCH_LOG) {
+      // The server's own account of each rebuild (QUIRE_BENCH_LOG=1), to split the figure.
+      console.log(server.log().split("\n").filter((l) => l.includes(" in ")).join("\n"));
+    }
     const patched = await page.evaluate(() => window.notReloaded === true);
     console.log(`${label}: ${patched ? "every edit was patched in place" : "the page reloaded during the run"}`);
   } finally {
