@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Nu HTML Checker over every page Quire builds: the essay site (the repository root),
-# every site under tests/fixtures/, and the sites under tests/html/sites/ (Markdown and
+# every site under tests/fixtures/ (the import fixtures imported first), and the sites under tests/html/sites/ (Markdown and
 # theme features the others do not reach). Exits non-zero, printing each error, when vnu
 # reports any. Needs Java 17+ and npm (vnu-jar ships the checker as a jar).
 set -euo pipefail
@@ -29,6 +29,14 @@ mkdir -p "$out/src"
 cp -r "$here/sites/edge" "$edge"
 for i in $(seq -w 1 55); do
   printf -- '---\ntitle: Page %s\n---\nPage %s of the long section.\n' "$i" "$i" >"$edge/site/long/p$i.md"
+done
+# The import fixtures, moved to Quire as a user would: their pages and redirect pages too.
+for format in mdbook zola; do
+  "$quire" import "$format" "$repo/tests/fixtures/import/$format" --into "$out/src/imported-$format" >/dev/null 2>"$out/import.txt" || {
+    cat "$out/import.txt" >&2
+    exit 1
+  }
+  sites+=("$out/src/imported-$format")
 done
 pages=0
 for site in "${sites[@]}"; do
