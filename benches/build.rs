@@ -426,7 +426,10 @@ fn compare_peers(bin: &Path, pages: usize, runs: usize, book: bool) {
                 assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
                 println!(
                     "quire import mdbook: {}",
-                    String::from_utf8_lossy(&import.stderr).lines().last().unwrap_or_default()
+                    String::from_utf8_lossy(&import.stderr)
+                        .lines()
+                        .last()
+                        .unwrap_or_default()
                 );
                 contenders.push(Contender {
                     name: "Quire, the mdBook book imported (search on)".into(),

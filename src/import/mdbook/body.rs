@@ -100,10 +100,6 @@ impl Mapping<'_> {
             return Ok(None);
         };
         let mut url = encode_path(&relative(parent_dir(new), &new_target));
-        if folder_link && new_target.ends_with(crate::content::SECTION_INDEX) {
-            // Keep folder links folder links where the folder is a section.
-            url = encode_path(&relative(parent_dir(new), &new_target));
-        }
         if let Some(q) = query {
             url.push('?');
             url.push_str(q);
