@@ -6,6 +6,7 @@
 
 mod assemble;
 pub mod bundle;
+pub mod date;
 pub mod front_matter;
 pub mod segment;
 pub mod text;

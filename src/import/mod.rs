@@ -189,20 +189,8 @@ pub fn default_into(source: &Path) -> PathBuf {
 }
 
 /// `rel` (a `/`-separated path from a folder) joined onto `dir`, with `.` and `..` resolved;
-/// `None` when it climbs above the top.
-pub fn join_rel(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
+/// `None` when it climbs above the top: the Markdown stage's own join.
+pub use crate::markdown::links::join as join_rel;
 
 /// The relative path from the folder `from_dir` to `to` (both `/`-separated, from one root).
 pub fn relative(from_dir: &str, to: &str) -> String {

@@ -160,15 +160,18 @@ pub fn write(mut plan: Plan, format: &'static str, source: &Path, into: &Path) -
         std::fs::remove_dir_all(&stage).with_context(|| format!("cannot remove the leftover {}", stage.display()))?;
     }
     std::fs::create_dir_all(&stage).with_context(|| format!("cannot create {}", stage.display()))?;
+    let put_page = |page: &PageOut| {
+        put(
+            &guard,
+            &stage,
+            &format!("{CONTENT_DIR}/{}", page.path),
+            &FileOut::Text(page_text(page)),
+        )
+    };
     let write_all = |plan: &Plan| -> Result<()> {
         put(&guard, &stage, CONFIG_FILE, &FileOut::Text(config_text(&plan.config)))?;
         for page in &plan.pages {
-            put(
-                &guard,
-                &stage,
-                &format!("{CONTENT_DIR}/{}", page.path),
-                &FileOut::Text(page_text(page)),
-            )?;
+            put_page(page)?;
         }
         for (rel, file) in &plan.files {
             put(&guard, &stage, rel, file)?;
@@ -191,12 +194,7 @@ pub fn write(mut plan: Plan, format: &'static str, source: &Path, into: &Path) -
                 .iter()
                 .filter(|p| p.front.iter().any(|(k, _)| k == "redirect_from"))
             {
-                put(
-                    &guard,
-                    &stage,
-                    &format!("{CONTENT_DIR}/{}", page.path),
-                    &FileOut::Text(page_text(page)),
-                )?;
+                put_page(page)?;
             }
             made + plan.config.redirects.len()
         }

@@ -68,7 +68,7 @@ pub fn encode_path(path: &str) -> String {
 
 /// Joins a relative path onto a folder of the content tree, resolving `.` and `..`.
 /// Returns `None` when the path climbs out of the content folder.
-fn join(dir: &str, rel: &str) -> Option<String> {
+pub fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
     for seg in rel.split('/') {
         match seg {

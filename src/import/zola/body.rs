@@ -100,18 +100,9 @@ fn fragment(frag: Option<&str>, target: &Target) -> String {
 /// `rel` resolved against the folder URL `dir` (ending with `/`), as a URL path; `None` when
 /// it climbs above the site's root.
 fn join_url(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
+    let joined = crate::markdown::links::join(dir, rel)?;
     let folder = rel.ends_with('/') || rel.ends_with("/.") || rel.ends_with("/..") || rel == "." || rel == "..";
-    let mut path = format!("/{}", parts.join("/"));
+    let mut path = format!("/{joined}");
     if folder && !path.ends_with('/') {
         path.push('/');
     }
