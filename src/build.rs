@@ -1,10 +1,11 @@
-//! The whole pipeline: load and check a site, render it in memory, then write it.
+//! The whole pipeline: load and check a site, then render it into the output's stage.
 
 use crate::diagnostics::{BuildError, Diagnostic, Severity};
-use crate::output::{self, Claims, Origin, Output, WriteStats};
+use crate::output::{self, Claims, FileSource, Origin, Output, WriteStats};
 use crate::render;
 use crate::site::{Site, SiteOptions};
 use anyhow::Result;
+use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -95,10 +96,23 @@ pub fn render_output(site: &Site) -> Result<Output, BuildError> {
 /// [`render_output`] with templates already compiled (the dev server keeps them between rebuilds).
 /// `search` builds the search index (when the site enables it); the dev server passes
 /// `false` on rebuilds and keeps the index of its first build.
-///
-/// Every output path is claimed and checked first; the templates still render, so one run
-/// reports collisions and template errors together.
 pub fn render_output_with(site: &Site, templates: &render::Templates, search: bool) -> Result<Output, BuildError> {
+    let sink = output::Collect::default();
+    render_into(site, templates, search, &sink)?;
+    Ok(sink.into_output())
+}
+
+/// Renders every file of the site into `sink`: pages, the search index and the other
+/// published files, then the content's assets and `static/`.
+///
+/// Every output path is claimed and checked first; when that fails the templates still
+/// render (into nothing), so one run reports collisions and template errors together.
+pub fn render_into(
+    site: &Site,
+    templates: &render::Templates,
+    search: bool,
+    sink: &dyn output::Sink,
+) -> Result<(), BuildError> {
     let static_dir = site.root.join(STATIC_DIR);
     let statics = output::static_files(&static_dir).map_err(|e| {
         BuildError::single(
@@ -107,11 +121,12 @@ pub fn render_output_with(site: &Site, templates: &render::Templates, search: bo
         )
     })?;
     let mut errors = claims(site, templates, &statics).check();
+    let sink = if errors.is_empty() { sink } else { &output::Discard };
     // The search index needs only the site, so it is built while the templates render.
     // A thread of its own: in a rayon job it could wait behind the template jobs.
     let (rendered, published) = std::thread::scope(|scope| {
         let published = scope.spawn(|| crate::publish::published_files(site, search && errors.is_empty()));
-        let rendered = render::render_site_with(site, templates);
+        let rendered = render::render_site_into(site, templates, sink);
         (
             rendered,
             published.join().unwrap_or_else(|_| {
@@ -131,17 +146,27 @@ pub fn render_output_with(site: &Site, templates: &render::Templates, search: bo
     if !errors.is_empty() {
         return Err(BuildError::new(errors));
     }
-    let (mut output, published) = (rendered?, published?);
-    for (path, bytes) in published {
-        output.insert(path, bytes);
+    let copies = site
+        .content
+        .assets
+        .iter()
+        .map(|a| (a.path.clone(), a.disk.clone()))
+        .chain(statics);
+    let written: Vec<Diagnostic> = published?
+        .into_par_iter()
+        .map(|(path, bytes)| (path, FileSource::Bytes(std::sync::Arc::new(bytes))))
+        .chain(
+            copies
+                .map(|(path, disk)| (path, FileSource::Copy(disk)))
+                .collect::<Vec<_>>(),
+        )
+        .filter_map(|(path, source)| sink.put(path, source).err())
+        .collect();
+    if written.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildError::new(written))
     }
-    for asset in &site.content.assets {
-        output.copy(asset.path.clone(), asset.disk.clone());
-    }
-    for (path, disk) in statics {
-        output.copy(path, disk);
-    }
-    Ok(output)
 }
 
 /// Who writes which output path: pages, copied files, static files and generated files.
@@ -209,8 +234,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     if let Some(e) = strict_failure(&site, options.strict) {
         return Err(e.into());
     }
-    let output = render_output(&site)?;
-    let written = output::write(&output, &options.root, &options.output_dir())?;
+    let templates = render::Templates::new(&site)?;
+    let guard = output::Guard::new(&options.root, &options.output_dir()).map_err(BuildError::single)?;
+    // Each file goes into the stage as it is rendered; the stage replaces the output only
+    // once everything succeeded (dropped on an error, it is removed).
+    let stage = output::Streamed::open(&guard)?;
+    render_into(&site, &templates, site.config.search.enabled, &stage)?;
+    let written = stage.finish()?;
     let mut report = BuildReport::new(&site, written, started);
     // Only `build` publishes, so only `build` says the URLs it wrote are relative.
     report.warnings.extend(crate::publish::sitemap::relative_base_warning(
@@ -228,6 +258,6 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
         return Err(e.into());
     }
     // Everything that can fail on a bad site is checked; the search index cannot, so skip it.
-    render_output_with(&site, &render::Templates::new(&site)?, false)?;
+    render_into(&site, &render::Templates::new(&site)?, false, &output::Discard)?;
     Ok(BuildReport::new(&site, WriteStats::default(), started))
 }

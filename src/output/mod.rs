@@ -1,9 +1,12 @@
-//! Stage 6: the rendered site in memory, and publishing it to the output folder.
+//! Stage 6: where rendered files go, and publishing them to the output folder.
 //!
-//! Everything is rendered before anything is written. Every output path is claimed first
-//! ([`claims`]), so collisions are errors of `check` too; writing then goes through the one
-//! path [`guard`] into a stage beside the output folder that replaces it in one step
-//! ([`stage`]), so a failed or killed build leaves the previous output exactly as it was.
+//! Every output path is claimed before anything renders ([`claims`]), so collisions are
+//! errors of `check` too. Rendered files then go to a [`Sink`]: `quire build` writes each
+//! one through the one path [`guard`] into a stage beside the output folder as soon as it
+//! is rendered (so memory does not grow with the site), and the stage replaces the output
+//! in one step only when the whole build succeeded ([`stage`]); a failed or killed build
+//! leaves the previous output exactly as it was. The dev server and `check` keep files in
+//! memory ([`Collect`]) or drop them ([`Discard`]).
 
 pub mod claims;
 pub mod guard;
@@ -26,6 +29,85 @@ pub enum FileSource {
     Bytes(std::sync::Arc<Vec<u8>>),
     /// A file on disk copied as it is (static files, images).
     Copy(PathBuf),
+}
+
+/// Where the files of a build go as they are rendered.
+pub trait Sink: Sync {
+    /// Takes one file of the build at `path` (relative to the output root, `/`-separated).
+    fn put(&self, path: String, source: FileSource) -> Result<(), Diagnostic>;
+
+    /// Takes rendered bytes at `path`.
+    fn bytes(&self, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+        self.put(path, FileSource::Bytes(std::sync::Arc::new(bytes)))
+    }
+}
+
+/// A sink that keeps every file in memory, as an [`Output`].
+#[derive(Default)]
+pub struct Collect(std::sync::Mutex<Output>);
+
+impl Collect {
+    /// The files collected.
+    pub fn into_output(self) -> Output {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, path: String, source: FileSource) -> Result<(), Diagnostic> {
+        let mut output = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        output.files.insert(path, source);
+        Ok(())
+    }
+}
+
+/// A sink that drops every file: `check` renders everything to find errors, and keeps nothing.
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _path: String, _source: FileSource) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+/// The sink of `quire build`: each file goes straight into the stage beside the output.
+pub struct Streamed<'g> {
+    stage: stage::Stage<'g>,
+}
+
+impl<'g> Streamed<'g> {
+    /// Opens the stage beside the guarded output folder (clearing what a killed build left).
+    pub fn open(guard: &'g Guard) -> Result<Streamed<'g>, BuildError> {
+        let stage = stage::Stage::open(guard).map_err(|e| write_error(e, guard.out()))?;
+        Ok(Streamed { stage })
+    }
+
+    /// Swaps the finished stage in; see [`stage::Stage::finish`].
+    pub fn finish(self) -> Result<WriteStats, BuildError> {
+        let out = self.stage.out().to_path_buf();
+        self.stage.finish().map_err(|e| write_error(e, &out))
+    }
+}
+
+impl Sink for Streamed<'_> {
+    fn put(&self, path: String, source: FileSource) -> Result<(), Diagnostic> {
+        self.stage
+            .put(&path, &source)
+            .map_err(|e| write_diagnostic(&e, self.stage.out()))
+    }
+}
+
+fn write_diagnostic(e: &anyhow::Error, out_dir: &Path) -> Diagnostic {
+    Diagnostic::error(out_dir, 0, 0, format!("{e:#}")).with_hint(
+        "check the free space and permissions of the output folder and its parent; the previous output is unchanged",
+    )
+}
+
+fn write_error(e: anyhow::Error, out_dir: &Path) -> BuildError {
+    match e.downcast::<BuildError>() {
+        Ok(b) => b,
+        Err(e) => BuildError::single(write_diagnostic(&e, out_dir)),
+    }
 }
 
 /// Every file of a built site, by path relative to the output root (`/`-separated).
@@ -92,14 +174,7 @@ pub fn static_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 /// removed. Every error names the folder and says what to do.
 pub fn write(output: &Output, root: &Path, out_dir: &Path) -> Result<WriteStats, BuildError> {
     let guard = Guard::new(root, out_dir).map_err(BuildError::single)?;
-    stage::publish(output, &guard).map_err(|e| match e.downcast::<BuildError>() {
-        Ok(b) => b,
-        Err(e) => BuildError::single(
-            Diagnostic::error(out_dir, 0, 0, format!("{e:#}")).with_hint(
-                "check the free space and permissions of the output folder and its parent; the previous output is unchanged",
-            ),
-        ),
-    })
+    stage::publish(output, &guard).map_err(|e| write_error(e, out_dir))
 }
 
 #[cfg(test)]
@@ -189,6 +264,44 @@ mod tests {
         let s = write(&files(&[("index.html", "old"), ("b", "b")]), &root, &out).unwrap();
         assert_eq!((s.written, s.unchanged), (1, 1));
         assert!(!root.join(".public.quire-old").exists());
+    }
+
+    #[test]
+    fn a_streamed_build_dropped_before_it_finishes_leaves_the_output_as_it_was() {
+        let root = temp("streamed-drop");
+        let out = root.join("public");
+        write(&files(&[("index.html", "old")]), &root, &out).unwrap();
+        let guard = Guard::new(&root, &out).unwrap();
+        {
+            let stage = Streamed::open(&guard).unwrap();
+            stage.bytes("index.html".into(), b"new".to_vec()).unwrap();
+            stage.bytes("deep/a/index.html".into(), b"new".to_vec()).unwrap();
+            assert!(
+                root.join(".public.quire-stage/deep/a/index.html").is_file(),
+                "written as it comes"
+            );
+            // A page fails to render here: the stage is dropped unfinished.
+        }
+        assert!(!root.join(".public.quire-stage").exists(), "the stage is removed");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert!(!out.join("deep").exists());
+    }
+
+    #[test]
+    fn a_streamed_build_that_would_replace_a_users_file_fails_at_the_end_and_changes_nothing() {
+        let root = temp("streamed-clash");
+        let out = root.join("public");
+        write(&files(&[("index.html", "old")]), &root, &out).unwrap();
+        std::fs::write(out.join("notes.txt"), "the user's").unwrap();
+        let guard = Guard::new(&root, &out).unwrap();
+        let stage = Streamed::open(&guard).unwrap();
+        stage.bytes("index.html".into(), b"new".to_vec()).unwrap();
+        stage.bytes("notes.txt".into(), b"generated".to_vec()).unwrap();
+        let e = stage.finish().unwrap_err().to_string();
+        assert!(e.contains("notes.txt") && e.contains("did not write"), "{e}");
+        assert!(!root.join(".public.quire-stage").exists(), "the stage is removed");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "the user's");
     }
 
     #[test]

@@ -17,6 +17,8 @@ use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The list of files the last build wrote, kept in the output folder.
 pub const MANIFEST: &str = ".quire-manifest";
@@ -132,22 +134,18 @@ fn scan(out: &Path) -> Result<Previous> {
 }
 
 /// Paths where the new build and the files Quire did not write would overlap.
-fn conflicts(output: &Output, previous: &Previous, out: &Path) -> Vec<Diagnostic> {
+fn conflicts(paths: &BTreeSet<String>, previous: &Previous, out: &Path) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let hint = "Quire never replaces what it did not write: move or delete it, or build into another folder";
     for (rel, kind) in &previous.theirs {
         let folder = format!("{rel}/");
-        let inside = output
-            .files
-            .range(folder.clone()..)
-            .next()
-            .filter(|(k, _)| k.starts_with(&folder));
-        let clash = match (output.files.contains_key(rel), inside) {
+        let inside = paths.range(folder.clone()..).next().filter(|k| k.starts_with(&folder));
+        let clash = match (paths.contains(rel), inside) {
             (true, _) => Some(format!(
                 "the build writes `{rel}`, where the output folder holds a {} that Quire did not write",
                 describe(*kind)
             )),
-            (_, Some((k, _))) if *kind != Kind::EmptyDir => Some(format!(
+            (_, Some(k)) if *kind != Kind::EmptyDir => Some(format!(
                 "the build writes `{k}`, which needs `{rel}` to be a folder, but it is a {} that Quire did not write",
                 describe(*kind)
             )),
@@ -158,7 +156,7 @@ fn conflicts(output: &Output, previous: &Previous, out: &Path) -> Vec<Diagnostic
         }
     }
     for dir in &previous.their_dirs {
-        if output.files.contains_key(dir) {
+        if paths.contains(dir) {
             found.push(
                 Diagnostic::error(
                     out.join(dir),
@@ -321,67 +319,112 @@ fn remove_previous(guard: &Guard, old: &Path, previous: &Previous) -> Result<()>
     Ok(())
 }
 
-/// Writes `output` through `guard`: staged, swapped in, previous output removed. A failure
-/// before the swap removes the stage again, so the output folder and its parent are as before.
-pub fn publish(output: &Output, guard: &Guard) -> Result<WriteStats> {
-    recover(guard)?;
-    let previous = scan(guard.out())?;
-    let clashes = conflicts(output, &previous, guard.out());
-    if !clashes.is_empty() {
-        return Err(BuildError::new(clashes).into());
-    }
-    let stage = guard.sibling(STAGE);
-    let stats = match fill_stage(output, guard, &previous, &stage) {
-        Ok(stats) => stats,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&stage);
-            return Err(e);
-        }
-    };
-    finish(guard, &stage, &previous, stats)
+/// A build being written: files go into the stage as they are rendered, so a build never
+/// holds its whole output in memory, and [`Stage::finish`] swaps the stage in. Dropped
+/// unfinished (an error anywhere in the build), it removes the stage again, so the output
+/// folder and its parent are as before.
+pub struct Stage<'g> {
+    guard: &'g Guard,
+    dir: PathBuf,
+    previous: Previous,
+    /// Every path written so far: the new manifest, and what conflicts are checked against.
+    paths: Mutex<BTreeSet<String>>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    finished: bool,
 }
 
-/// Writes the new build and everything carried over into the stage.
-fn fill_stage(output: &Output, guard: &Guard, previous: &Previous, stage: &Path) -> Result<WriteStats> {
-    let out = guard.out();
-    std::fs::create_dir_all(stage).with_context(|| format!("cannot create {}", stage.display()))?;
-    if let Ok(meta) = std::fs::metadata(out) {
-        let _ = std::fs::set_permissions(stage, meta.permissions());
+impl<'g> Stage<'g> {
+    /// Clears what a killed build left, reads the previous output and creates the stage.
+    pub fn open(guard: &'g Guard) -> Result<Stage<'g>> {
+        recover(guard)?;
+        let previous = scan(guard.out())?;
+        let dir = guard.sibling(STAGE);
+        let stage = Stage {
+            guard,
+            dir,
+            previous,
+            paths: Mutex::default(),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            finished: false,
+        };
+        std::fs::create_dir_all(&stage.dir).with_context(|| format!("cannot create {}", stage.dir.display()))?;
+        if let Ok(meta) = std::fs::metadata(guard.out()) {
+            let _ = std::fs::set_permissions(&stage.dir, meta.permissions());
+        }
+        // The manifest goes first, empty: it marks the stage as Quire's for the next build to
+        // clear. `finish` writes the full list.
+        std::fs::write(stage.dir.join(MANIFEST), "")
+            .with_context(|| format!("cannot write {}", stage.dir.display()))?;
+        Ok(stage)
     }
-    // The manifest goes first: it marks the stage as Quire's for the next build to clear.
-    let manifest: String = output.files.keys().map(|k| format!("{k}\n")).collect();
-    std::fs::write(stage.join(MANIFEST), manifest).with_context(|| format!("cannot write {}", stage.display()))?;
-    let results: Vec<Result<bool>> = output
+
+    /// The output folder this stage will replace.
+    pub fn out(&self) -> &Path {
+        self.guard.out()
+    }
+
+    /// Writes one file of the build into the stage (unchanged bytes as a hard link to the
+    /// previous file).
+    pub fn put(&self, rel: &str, source: &FileSource) -> Result<()> {
+        let new = stage_file(self.guard, &self.dir, &self.previous, rel, source)?;
+        let counter = if new { &self.written } else { &self.unchanged };
+        counter.fetch_add(1, Ordering::Relaxed);
+        self.paths
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(rel.to_string());
+        Ok(())
+    }
+
+    /// Checks the build against what Quire did not write, carries that over, swaps the stage
+    /// in and removes the previous output.
+    pub fn finish(mut self) -> Result<WriteStats> {
+        let paths = std::mem::take(self.paths.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let out = self.guard.out();
+        let clashes = conflicts(&paths, &self.previous, out);
+        if !clashes.is_empty() {
+            return Err(BuildError::new(clashes).into());
+        }
+        let manifest: String = paths.iter().map(|k| format!("{k}\n")).collect();
+        std::fs::write(self.dir.join(MANIFEST), manifest)
+            .with_context(|| format!("cannot write {}", self.dir.display()))?;
+        for (rel, kind) in &self.previous.theirs {
+            carry_over(self.guard, &self.dir, rel, *kind)?;
+        }
+        let mut stats = WriteStats {
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed: self.previous.manifest.iter().filter(|m| !paths.contains(*m)).count(),
+            kept_aside: None,
+        };
+        // From the swap on, the stage is the output: nothing may remove it any more.
+        self.finished = true;
+        if let Some(old) = swap(self.guard, &self.dir)? {
+            remove_previous(self.guard, &old, &self.previous)?;
+            if std::fs::remove_dir(&old).is_err() && old.exists() {
+                stats.kept_aside = Some(old);
+            }
+        }
+        Ok(stats)
+    }
+}
+
+impl Drop for Stage<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes a whole in-memory `output` through `guard`: staged, swapped in, previous output removed.
+pub fn publish(output: &Output, guard: &Guard) -> Result<WriteStats> {
+    let stage = Stage::open(guard)?;
+    output
         .files
         .par_iter()
-        .map(|(rel, source)| stage_file(guard, stage, previous, rel, source))
-        .collect();
-    let mut stats = WriteStats::default();
-    for r in results {
-        if r? {
-            stats.written += 1;
-        } else {
-            stats.unchanged += 1;
-        }
-    }
-    for (rel, kind) in &previous.theirs {
-        carry_over(guard, stage, rel, *kind)?;
-    }
-    stats.removed = previous
-        .manifest
-        .iter()
-        .filter(|m| !output.files.contains_key(*m))
-        .count();
-    Ok(stats)
-}
-
-/// Swaps the stage in and removes the previous output.
-fn finish(guard: &Guard, stage: &Path, previous: &Previous, mut stats: WriteStats) -> Result<WriteStats> {
-    if let Some(old) = swap(guard, stage)? {
-        remove_previous(guard, &old, previous)?;
-        if std::fs::remove_dir(&old).is_err() && old.exists() {
-            stats.kept_aside = Some(old);
-        }
-    }
-    Ok(stats)
+        .try_for_each(|(rel, source)| stage.put(rel, source))?;
+    stage.finish()
 }

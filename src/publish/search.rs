@@ -32,8 +32,12 @@ pub const PAGEFIND_VERSION: &str = "1.6.0";
 /// Pagefind is given each page's text as a record rather than the themed HTML page:
 /// navigation is most of a page's bytes and none of its words, and parsing HTML is most
 /// of Pagefind's indexing time.
+///
+/// Each page's text is made, split and packed in one go and then dropped, so the texts of all
+/// pages are never held at once.
 pub fn index_files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    index_records(records(site))
+    let pages = site.content.reading_order.par_iter().map(|&p| record(site, p));
+    Indexer::once().index_pages(&language(site), pages)
 }
 
 /// What Pagefind indexes of one page.
@@ -80,31 +84,40 @@ pub fn records(site: &Site) -> Records {
         .content
         .reading_order
         .par_iter()
-        .map(|&p| {
-            let page = &site.content.pages[p];
-            let mut text = plain_text(&site.bodies[p].html);
-            // A term's page shows its other spellings above the definition: searching for
-            // "co-packaged optics" must find the page of CPO even if its text never says it.
-            if let Some(term) = site.glossary.by_page.get(&p).map(|&t| &site.glossary.terms[t])
-                && !term.aliases.is_empty()
-            {
-                text = format!("Also: {}. {text}", term.aliases.join(", "));
-            }
-            Record {
-                url: site.base.local(&page.path),
-                title: page.title.clone(),
-                text,
-            }
-        })
+        .map(|&p| record(site, p))
         .collect();
-    let language = site
-        .config
+    Records {
+        language: language(site),
+        pages,
+    }
+}
+
+/// What is indexed of page `p`.
+fn record(site: &Site, p: crate::content::PageId) -> Record {
+    let page = &site.content.pages[p];
+    let mut text = plain_text(&site.bodies[p].html);
+    // A term's page shows its other spellings above the definition: searching for
+    // "co-packaged optics" must find the page of CPO even if its text never says it.
+    if let Some(term) = site.glossary.by_page.get(&p).map(|&t| &site.glossary.terms[t])
+        && !term.aliases.is_empty()
+    {
+        text = format!("Also: {}. {text}", term.aliases.join(", "));
+    }
+    Record {
+        url: site.base.local(&page.path),
+        title: page.title.clone(),
+        text,
+    }
+}
+
+/// The index's language: the site's, without its region.
+fn language(site: &Site) -> String {
+    site.config
         .language
         .split(['-', '_'])
         .next()
         .unwrap_or("en")
-        .to_lowercase();
-    Records { language, pages }
+        .to_lowercase()
 }
 
 /// The entry file the loader reads first: the version, and each language's meta file.
@@ -128,7 +141,7 @@ struct EntryLanguage<'a> {
 /// `index.rs`); the files are those Pagefind itself would write for the same records (the
 /// tests compare them byte for byte), so Pagefind's runtime (`runtime.rs`) runs the queries.
 pub fn index_records(records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    Indexer::default().index(records)
+    Indexer::once().index(records)
 }
 
 /// Indexes a site again and again (the dev server), redoing only the pages whose URL, title
@@ -137,12 +150,33 @@ pub fn index_records(records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildEr
 pub struct Indexer {
     parts: HashMap<u64, Arc<index::PagePart>>,
     chunks: hashbrown::HashMap<String, Vec<u8>>,
+    /// Indexes once and keeps nothing (`quire build`): each page's words move into the index
+    /// instead of being copied, which halves the index's peak memory.
+    once: bool,
 }
 
 impl Indexer {
+    /// An indexer for one index only, keeping no work for a next one.
+    fn once() -> Indexer {
+        Indexer {
+            once: true,
+            ..Indexer::default()
+        }
+    }
+
     /// The bundle for `records`, as [`index_records`] gives it.
     pub fn index(&mut self, records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
         let Records { language, pages } = records;
+        self.index_pages(&language, pages.into_par_iter())
+    }
+
+    /// The bundle for the records `pages` yields in `language`.
+    fn index_pages(
+        &mut self,
+        language: &str,
+        pages: impl IndexedParallelIterator<Item = Record>,
+    ) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+        let language = language.to_string();
         let rules = language::Language::new(&language);
         let key = |r: &Record| {
             let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -188,13 +222,17 @@ impl Indexer {
                 .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
             )
         })?;
-        let built = index::assemble(
-            &parts.iter().map(|(_, p)| &**p).collect::<Vec<_>>(),
-            &language,
-            PAGEFIND_VERSION,
-            &mut self.chunks,
-        );
-        self.parts = parts.into_iter().collect();
+        let built = if self.once {
+            let owned = parts
+                .into_iter()
+                .map(|(_, p)| std::borrow::Cow::Owned(Arc::unwrap_or_clone(p)));
+            index::assemble(owned, &language, PAGEFIND_VERSION, &mut self.chunks)
+        } else {
+            let borrowed = parts.iter().map(|(_, p)| std::borrow::Cow::Borrowed(&**p));
+            let built = index::assemble(borrowed, &language, PAGEFIND_VERSION, &mut self.chunks);
+            self.parts = parts.into_iter().collect();
+            built
+        };
         let wasm = format!("wasm.{language}.pagefind");
         let has_wasm = runtime.iter().any(|(name, _)| *name == wasm);
         let mut languages = BTreeMap::new();

@@ -16,7 +16,7 @@ use crate::content::front_matter::Date;
 use crate::content::{Child, PageId, SectionId};
 use crate::diagnostics::{BuildError, Diagnostic};
 use crate::markdown::TocEntry;
-use crate::output::Output;
+use crate::output::{Collect, Output, Sink};
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -439,29 +439,38 @@ pub fn render_pages(
     }
 }
 
+/// Renders every page, the 404 page and the theme's assets into `sink`, each page as soon
+/// as it is rendered. Every page is rendered even after an error, so one run reports them all.
+pub fn render_site_into(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<(), BuildError> {
+    let renderer = templates.renderer(site);
+    let mut errors: Vec<Diagnostic> = (0..site.content.pages.len())
+        .into_par_iter()
+        .filter_map(|p| {
+            renderer
+                .render_page(p)
+                .and_then(|(path, bytes)| sink.bytes(path, bytes))
+                .err()
+        })
+        .collect();
+    match renderer.render_404() {
+        Ok(not_found) => errors.extend(sink.bytes("404.html".to_string(), not_found).err()),
+        Err(d) => errors.push(d),
+    }
+    for a in &templates.theme.assets {
+        errors.extend(sink.bytes(a.path.clone(), a.bytes.clone()).err());
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildError::new(errors))
+    }
+}
+
 /// Renders every page, the 404 page and the theme's assets into an in-memory [`Output`].
 pub fn render_site_with(site: &Site, templates: &Templates) -> Result<Output, BuildError> {
-    let all: Vec<PageId> = (0..site.content.pages.len()).collect();
-    let pages = render_pages(site, templates, &all);
-    let not_found = templates.renderer(site).render_404();
-    let (pages, not_found) = match (pages, not_found) {
-        (Ok(p), Ok(n)) => (p, n),
-        (Err(mut e), Err(d)) => {
-            e.diagnostics.push(d);
-            return Err(e);
-        }
-        (Err(e), _) => return Err(e),
-        (_, Err(d)) => return Err(BuildError::single(d)),
-    };
-    let mut output = Output::default();
-    for (path, bytes) in pages {
-        output.insert(path, bytes);
-    }
-    output.insert("404.html".to_string(), not_found);
-    for a in &templates.theme.assets {
-        output.insert(a.path.clone(), a.bytes.clone());
-    }
-    Ok(output)
+    let sink = Collect::default();
+    render_site_into(site, templates, &sink)?;
+    Ok(sink.into_output())
 }
 
 /// Compiles the theme and renders the whole site (see [`render_site_with`]).

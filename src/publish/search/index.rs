@@ -16,6 +16,7 @@ use minicbor::Encode;
 use rayon::prelude::*;
 use serde::Serialize;
 use sha1::{Digest, Sha1};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -49,11 +50,11 @@ struct PackedVariant {
 #[derive(Encode, Clone, Debug)]
 struct PackedPage {
     #[n(0)]
-    page_number: usize,
+    page_number: u32,
     #[n(1)]
-    locs: Vec<i32>,
+    locs: Box<[i32]>,
     #[n(2)]
-    meta_locs: Vec<i32>,
+    meta_locs: Box<[i32]>,
 }
 
 #[derive(Encode)]
@@ -151,7 +152,7 @@ fn short_hash<'a>(hash: &'a str, language: &str, step: usize, taken: impl Fn(&st
 }
 
 /// Location lists: positions delta-encoded, a negative number switching the weight.
-fn packed_locations(mut occurrences: Vec<Occurrence>, page_number: usize) -> PackedPage {
+fn packed_locations(mut occurrences: Vec<Occurrence>, page_number: u32) -> PackedPage {
     occurrences.sort_by_key(|o| (if o.weight == 25 { 0 } else { o.weight }, o.position));
     let mut weight = 25;
     let mut last = 0;
@@ -168,8 +169,8 @@ fn packed_locations(mut occurrences: Vec<Occurrence>, page_number: usize) -> Pac
     }
     PackedPage {
         page_number,
-        locs,
-        meta_locs: Vec::new(),
+        locs: locs.into_boxed_slice(),
+        meta_locs: Box::default(),
     }
 }
 
@@ -192,12 +193,13 @@ fn packed_meta_locations(mut occurrences: Vec<MetaOccurrence>) -> Vec<i32> {
 }
 
 /// Adds a page's metadata locations to its entry in `pages` (or a new entry).
-fn add_meta_locations(pages: &mut Vec<PackedPage>, page_number: usize, meta_locs: Vec<i32>) {
+fn add_meta_locations(pages: &mut Vec<PackedPage>, page_number: u32, meta_locs: Vec<i32>) {
+    let meta_locs = meta_locs.into_boxed_slice();
     match pages.iter_mut().find(|p| p.page_number == page_number) {
         Some(page) => page.meta_locs = meta_locs,
         None => pages.push(PackedPage {
             page_number,
-            locs: Vec::new(),
+            locs: Box::default(),
             meta_locs,
         }),
     }
@@ -241,6 +243,7 @@ fn by_original<T, K: Ord>(occurrences: Vec<T>, key: impl Fn(&T) -> Option<K>) ->
 /// One page's part of the index: its words packed (at page number 0: the number is given
 /// when the index is assembled), its fragment encoded and compressed. It depends on nothing
 /// but the page, so the dev server keeps it between rebuilds and redoes only changed pages.
+#[derive(Clone)]
 pub struct PagePart {
     words: Vec<PackedWord>,
     meta_fields: Vec<String>,
@@ -357,12 +360,8 @@ fn cbor<T: Encode<()>>(value: T) -> Vec<u8> {
 }
 
 /// A part's page entries, renumbered as page `n` of the index.
-fn numbered(pages: &[PackedPage], n: usize) -> impl Iterator<Item = PackedPage> + '_ {
-    pages.iter().map(move |p| PackedPage {
-        page_number: n,
-        locs: p.locs.clone(),
-        meta_locs: p.meta_locs.clone(),
-    })
+fn numbered(pages: Vec<PackedPage>, n: u32) -> impl Iterator<Item = PackedPage> {
+    pages.into_iter().map(move |p| PackedPage { page_number: n, ..p })
 }
 
 /// Puts the pages' parts together into the index: page numbers, word chunks, names, the
@@ -370,13 +369,13 @@ fn numbered(pages: &[PackedPage], n: usize) -> impl Iterator<Item = PackedPage> 
 ///
 /// `compressed` holds chunks compressed before, by their name's full hash: a rebuild after an
 /// edit compresses only the chunks whose words changed. It is left holding this index's chunks.
-pub fn assemble(
-    parts: &[&PagePart],
+pub fn assemble<'a>(
+    parts: impl Iterator<Item = Cow<'a, PagePart>>,
     language: &str,
     version: &str,
     compressed: &mut HashMap<String, Vec<u8>>,
 ) -> LanguageIndex {
-    let parts: Vec<&PagePart> = parts.iter().copied().filter(|p| !p.words.is_empty()).collect();
+    let parts: Vec<Cow<'a, PagePart>> = parts.filter(|p| !p.words.is_empty()).collect();
     let meta_fields: Vec<String> = parts
         .iter()
         .flat_map(|p| p.meta_fields.iter().cloned())
@@ -387,24 +386,35 @@ pub fn assemble(
     let mut files = Vec::with_capacity(parts.len() + 64);
     let mut fragment_names: HashSet<String> = HashSet::with_capacity(parts.len());
     let mut meta_pages = Vec::with_capacity(parts.len());
-    for (n, part) in parts.iter().enumerate() {
-        for packed in &part.words {
-            let existing = words.entry_ref(packed.word.as_str()).or_insert_with(|| PackedWord {
-                word: packed.word.clone(),
+    for (n, part) in parts.into_iter().enumerate() {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        let (part_words, fragment_hash, fragment, word_count) = match part {
+            // Owned (one index only): the page's words move into the index.
+            Cow::Owned(p) => (p.words, p.fragment_hash, p.fragment, p.word_count),
+            Cow::Borrowed(p) => (
+                p.words.clone(),
+                p.fragment_hash.clone(),
+                p.fragment.clone(),
+                p.word_count,
+            ),
+        };
+        for packed in part_words {
+            let existing = words.entry(packed.word).or_insert_with_key(|word| PackedWord {
+                word: word.clone(),
                 pages: Vec::new(),
                 additional_variants: Vec::new(),
             });
-            existing.pages.extend(numbered(&packed.pages, n));
-            for v in &packed.additional_variants {
-                variant(existing, &v.form).pages.extend(numbered(&v.pages, n));
+            existing.pages.extend(numbered(packed.pages, n));
+            for v in packed.additional_variants {
+                variant(existing, &v.form).pages.extend(numbered(v.pages, n));
             }
         }
-        let name = short_hash(&part.fragment_hash, language, 1, |h| fragment_names.contains(h)).to_string();
+        let name = short_hash(&fragment_hash, language, 1, |h| fragment_names.contains(h)).to_string();
         fragment_names.insert(name.clone());
-        files.push((format!("fragment/{name}.pf_fragment"), part.fragment.clone()));
+        files.push((format!("fragment/{name}.pf_fragment"), fragment));
         meta_pages.push(MetaPage {
             hash: name,
-            word_count: u32::try_from(part.word_count).unwrap_or(u32::MAX),
+            word_count: u32::try_from(word_count).unwrap_or(u32::MAX),
             group_hash: String::new(),
         });
     }
@@ -498,7 +508,7 @@ mod tests {
             original: None,
         };
         let packed = packed_locations(vec![o(7, 24), o(3, 24), o(5, 12)], 0);
-        assert_eq!(packed.locs, [-13, 5, -25, 3, 4]);
+        assert_eq!(*packed.locs, [-13, 5, -25, 3, 4]);
     }
 
     #[test]
