@@ -10,7 +10,8 @@
 //! are installed when missing. It ends with one page of 20,000 and of 50,000 identical `## Same` headings, timed against as
 //! many unique headings, so that id assignment is seen to grow linearly;
 //! `QUIRE_BENCH_ONLY=headings cargo bench --bench build` runs just that case;
-//! `QUIRE_BENCH_ONLY=book` only the book-sized comparison (with the book imported by
+//! `QUIRE_BENCH_ONLY=rebuild` only second builds after a one-page edit, with and without the
+//! build cache; `QUIRE_BENCH_ONLY=book` only the book-sized comparison (with the book imported by
 //! `quire import mdbook` and built as a fourth contender).
 
 use std::path::{Path, PathBuf};
@@ -347,6 +348,43 @@ fn compare(title: &str, contenders: &[Contender], runs: usize) {
     }
 }
 
+/// Second builds after a one-page body edit, on top of the previous output: with the build
+/// cache (`.quire-cache/`, the default) and with `--no-cache`, interleaved, medians.
+fn rebuilds(bin: &Path, root: &Path, runs: usize) {
+    let out = root.join("public-rebuild");
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(root.join(".quire-cache"));
+    let page = root.join("site/000-section-0/000-page-0.md");
+    let original = std::fs::read_to_string(&page).unwrap();
+    let build = quire_build(bin, root, &out);
+    measure(&mut build());
+    let mut costs = [Vec::new(), Vec::new()];
+    for run in 0..runs {
+        for (i, extra) in [None, Some("--no-cache")].into_iter().enumerate() {
+            std::fs::write(
+                &page,
+                format!("{original}\nEdit {run} {i}: a sentence about compute.\n"),
+            )
+            .unwrap();
+            let mut cmd = build();
+            cmd.args(extra);
+            costs[i].push(measure(&mut cmd));
+        }
+    }
+    std::fs::write(&page, original).unwrap();
+    println!("\nrebuild after a one-page body edit, search on: medians of {runs} interleaved builds");
+    println!("| build | wall | CPU | peak memory |\n| --- | --- | --- | --- |");
+    for (name, c) in ["with the build cache", "--no-cache"].iter().zip(&costs) {
+        println!(
+            "| {name} | {:.2} s | {:.2} s | {:.0} MiB |",
+            median(c.iter().map(|c| c.wall).collect()),
+            median(c.iter().map(|c| c.cpu).collect()),
+            median(c.iter().map(|c| c.rss).collect())
+        );
+    }
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 /// A Quire build of the site at `root` into `out`.
 fn quire_build(bin: &Path, root: &Path, out: &Path) -> Box<dyn Fn() -> Command> {
     let (bin, root, out) = (bin.to_path_buf(), root.to_path_buf(), out.to_path_buf());
@@ -503,6 +541,11 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(3);
+    // `QUIRE_BENCH_ONLY=rebuild`: only second builds after an edit, with and without the cache.
+    if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("rebuild") {
+        rebuilds(&bin, &root, runs);
+        return;
+    }
     // `QUIRE_BENCH_ONLY=book`: only the book-sized comparison.
     if std::env::var("QUIRE_BENCH_ONLY").as_deref() == Ok("book") {
         compare_peers(&bin, 110, runs, true);
@@ -576,6 +619,7 @@ fn main() {
     std::fs::write(&config, with_search).unwrap();
 
     report_search_bytes(&out);
+    rebuilds(&bin, &root, runs);
 
     // Against the peers, interleaved: a book-sized site (with mdBook), 1,000 pages and the
     // chosen size; `QUIRE_BENCH_RUNS` cold builds of each (3).

@@ -29,6 +29,9 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Overrides `[links] internal` (`--links`).
     pub links: Option<crate::config::LinkLevel>,
+    /// Reuse and keep work in the site's build cache (`.quire-cache/`); `--no-cache` turns
+    /// it off. The output is the same either way.
+    pub cache: bool,
 }
 
 impl BuildOptions {
@@ -41,6 +44,7 @@ impl BuildOptions {
             drafts: false,
             strict: false,
             links: None,
+            cache: true,
         }
     }
 
@@ -98,21 +102,23 @@ pub fn render_output(site: &Site) -> Result<Output, BuildError> {
 /// `false` on rebuilds and keeps the index of its first build.
 pub fn render_output_with(site: &Site, templates: &render::Templates, search: bool) -> Result<Output, BuildError> {
     let sink = output::Collect::default();
-    render_into(site, templates, search, &sink)?;
+    render_into(site, templates, search, None, &sink)?;
     Ok(sink.into_output())
 }
 
-/// Renders every file of the site into `sink`: pages, the search index and the other
-/// published files, then the content's assets and `static/`.
+/// Renders every file of the site into `sink`: pages, the search index (reusing `cache`'s
+/// work when given) and the other published files, then the content's assets and `static/`.
 ///
 /// Every output path is claimed and checked first; when that fails the templates still
 /// render (into nothing), so one run reports collisions and template errors together.
+/// Returns the build cache's pending write, to commit once the output is in place.
 pub fn render_into(
     site: &Site,
     templates: &render::Templates,
     search: bool,
+    cache: Option<&crate::cache::Cache>,
     sink: &dyn output::Sink,
-) -> Result<(), BuildError> {
+) -> Result<Option<crate::cache::Pending>, BuildError> {
     let static_dir = site.root.join(STATIC_DIR);
     let statics = output::static_files(&static_dir).map_err(|e| {
         BuildError::single(
@@ -125,7 +131,7 @@ pub fn render_into(
     // The search index needs only the site, so it is built while the templates render.
     // A thread of its own: in a rayon job it could wait behind the template jobs.
     let (rendered, published) = std::thread::scope(|scope| {
-        let published = scope.spawn(|| crate::publish::published_files(site, search && errors.is_empty()));
+        let published = scope.spawn(|| crate::publish::published_files(site, search && errors.is_empty(), cache));
         let rendered = render::render_site_into(site, templates, sink);
         (
             rendered,
@@ -152,7 +158,11 @@ pub fn render_into(
         .iter()
         .map(|a| (a.path.clone(), a.disk.clone()))
         .chain(statics);
-    let written: Vec<Diagnostic> = published?
+    let crate::publish::Published {
+        files: published,
+        cache: pending,
+    } = published?;
+    let written: Vec<Diagnostic> = published
         .into_par_iter()
         .map(|(path, bytes)| (path, FileSource::Bytes(std::sync::Arc::new(bytes))))
         .chain(
@@ -163,7 +173,7 @@ pub fn render_into(
         .filter_map(|(path, source)| sink.put(path, source).err())
         .collect();
     if written.is_empty() {
-        Ok(())
+        Ok(pending)
     } else {
         Err(BuildError::new(written))
     }
@@ -239,8 +249,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Each file goes into the stage as it is rendered; the stage replaces the output only
     // once everything succeeded (dropped on an error, it is removed).
     let stage = output::Streamed::open(&guard)?;
-    render_into(&site, &templates, site.config.search.enabled, &stage)?;
+    let cache = options.cache.then(|| crate::cache::Cache::at(&options.root));
+    let pending = render_into(&site, &templates, site.config.search.enabled, cache.as_ref(), &stage)?;
     let written = stage.finish()?;
+    // Only a build that succeeded updates the cache (one that cannot only costs time later).
+    if let Some(pending) = pending {
+        let _ = pending.commit();
+    }
     let mut report = BuildReport::new(&site, written, started);
     // Only `build` publishes, so only `build` says the URLs it wrote are relative.
     report.warnings.extend(crate::publish::sitemap::relative_base_warning(
@@ -258,6 +273,6 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
         return Err(e.into());
     }
     // Everything that can fail on a bad site is checked; the search index cannot, so skip it.
-    render_into(&site, &render::Templates::new(&site)?, false, &output::Discard)?;
+    render_into(&site, &render::Templates::new(&site)?, false, None, &output::Discard)?;
     Ok(BuildReport::new(&site, WriteStats::default(), started))
 }

@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 pub mod build;
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

@@ -37,6 +37,9 @@ enum Command {
         /// Publish under this URL instead of quire.toml's base_url (https://user.github.io/repo/).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Neither use nor update the build cache (.quire-cache/); the output is the same.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Check the site (links, anchors, front matter, templates, glossary) without writing anything.
     Check {
@@ -180,10 +183,16 @@ fn report_error(e: &anyhow::Error) {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Build { site, output, base_url } => {
+        Command::Build {
+            site,
+            output,
+            base_url,
+            no_cache,
+        } => {
             let options = BuildOptions {
                 output: output.clone(),
                 base_url: base_url.clone(),
+                cache: !no_cache,
                 ..site.options()
             };
             quire::build(&options).map(|r| {

@@ -11,8 +11,9 @@ use crate::diagnostics::Diagnostic;
 use anyhow::{Result, bail};
 use std::path::{Component, Path, PathBuf};
 
-/// Folders of a site that an output folder must never be, contain or lie inside.
-pub const SOURCE_FOLDERS: [&str; 4] = ["site", "themes", "static", ".git"];
+/// Folders of a site that an output folder must never be, contain or lie inside (the build
+/// cache among them: the stage swap would replace it).
+pub const SOURCE_FOLDERS: [&str; 5] = ["site", "themes", "static", ".git", crate::cache::CACHE_DIR];
 
 /// A resolved, checked output folder; the only way to get paths to write or delete.
 #[derive(Debug, Clone)]

@@ -61,7 +61,13 @@ pub fn has_feed(site: &Site) -> bool {
 ///
 /// Needs only the [`Site`], not the rendered pages, so the build runs it alongside the
 /// templates.
-pub fn published_files(site: &Site, search: bool) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+/// With `cache`, the search index's write to it comes back too, to commit once the build
+/// has succeeded.
+pub fn published_files(
+    site: &Site,
+    search: bool,
+    cache: Option<&crate::cache::Cache>,
+) -> Result<Published, BuildError> {
     let mut files = vec![
         (SITEMAP.to_string(), sitemap::sitemap(site).into_bytes()),
         (ROBOTS.to_string(), sitemap::robots(site).into_bytes()),
@@ -71,14 +77,28 @@ pub fn published_files(site: &Site, search: bool) -> Result<Vec<(String, Vec<u8>
     }
     files.extend(redirects::files(site));
     if search && site.config.search.enabled {
-        files.extend(search::index_files(site)?);
+        let index = search::index_files(site, cache)?;
+        files.extend(index.files);
+        return Ok(Published {
+            files,
+            cache: index.cache,
+        });
     }
-    Ok(files)
+    Ok(Published { files, cache: None })
+}
+
+/// Files to publish (output path, bytes), and a write to the build cache that waits for the
+/// build to succeed.
+pub struct Published {
+    /// The files.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The search index's parts, written to the cache but not yet in place.
+    pub cache: Option<crate::cache::Pending>,
 }
 
 /// Adds [`published_files`] to `output`.
 pub fn add_published_files(site: &Site, output: &mut Output) -> Result<(), BuildError> {
-    for (path, bytes) in published_files(site, true)? {
+    for (path, bytes) in published_files(site, true, None)?.files {
         output.insert(path, bytes);
     }
     Ok(())

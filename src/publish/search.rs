@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+mod cache;
 mod index;
 mod language;
 mod runtime;
@@ -35,9 +36,23 @@ pub const PAGEFIND_VERSION: &str = "1.6.0";
 ///
 /// Each page's text is made, split and packed in one go and then dropped, so the texts of all
 /// pages are never held at once.
-pub fn index_files(site: &Site) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+///
+/// With a `cache`, the pages' parts of the last build are taken from it where a page's
+/// URL, title and text are unchanged, and this build's parts are written there for the
+/// next: the returned write, to commit when the whole build has succeeded.
+pub fn index_files(site: &Site, cache: Option<&crate::cache::Cache>) -> Result<super::Published, BuildError> {
     let pages = site.content.reading_order.par_iter().map(|&p| record(site, p));
-    Indexer::once().index_pages(&language(site), pages)
+    let language = language(site);
+    let mut indexer = Indexer::once();
+    if let Some(cache) = cache {
+        indexer.parts = cache::load(cache, &language);
+        indexer.cache = Some(cache.clone());
+    }
+    let files = indexer.index_pages(&language, pages)?;
+    Ok(super::Published {
+        files,
+        cache: indexer.pending.take(),
+    })
 }
 
 /// What Pagefind indexes of one page.
@@ -153,6 +168,13 @@ pub struct Indexer {
     /// Indexes once and keeps nothing (`quire build`): each page's words move into the index
     /// instead of being copied, which halves the index's peak memory.
     once: bool,
+    /// Where this index's page parts are kept for the next build (`quire build` without
+    /// `--no-cache`).
+    cache: Option<crate::cache::Cache>,
+    /// How many pages the last index took from earlier work instead of splitting them.
+    reused: usize,
+    /// This index's parts, written to the cache, to be put in place once the build succeeded.
+    pending: Option<crate::cache::Pending>,
 }
 
 impl Indexer {
@@ -186,7 +208,8 @@ impl Indexer {
             }
             h.digest()
         };
-        let cached = &self.parts;
+        let previous = std::mem::take(&mut self.parts);
+        let cached = &previous;
         // Pagefind's runtime takes a fixed few tens of milliseconds to produce: overlap it
         // with the pages' words.
         let (runtime, parts) = rayon::join(
@@ -222,6 +245,15 @@ impl Indexer {
                 .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
             )
         })?;
+        if let Some(cache) = &self.cache {
+            // Before assembling, which takes the parts apart. A cache that cannot be written
+            // only costs the next build time.
+            self.pending = cache::save(cache, &language, &parts).ok().flatten();
+        }
+        self.reused = parts.iter().filter(|(k, _)| previous.contains_key(k)).count();
+        // Parts that came from the last index go, so that the ones reused here are only
+        // held once (and can be moved into this index).
+        drop(previous);
         let built = if self.once {
             let owned = parts
                 .into_iter()
@@ -419,6 +451,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_build_cache_gives_back_every_page_part_and_the_same_bytes() {
+        let dir = std::env::temp_dir().join(format!("quire-search-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cache = crate::cache::Cache::at(&dir);
+        let fresh: BTreeMap<String, Vec<u8>> = index_records(records("en", 3)).unwrap().into_iter().collect();
+        let cached_index = |records: Records| {
+            let mut indexer = Indexer::once();
+            indexer.parts = cache::load(&cache, "en");
+            indexer.cache = Some(cache.clone());
+            let files: BTreeMap<String, Vec<u8>> = indexer.index(records).unwrap().into_iter().collect();
+            indexer.pending.take().expect("a write to the cache").commit().unwrap();
+            (files, indexer.reused)
+        };
+        let (first, reused) = cached_index(records("en", 3));
+        assert_eq!((first.clone(), reused), (fresh.clone(), 0), "an empty cache");
+        let (second, reused) = cached_index(records("en", 3));
+        assert_eq!(second, fresh, "every part from the cache: the same bytes");
+        assert_eq!(reused, records("en", 3).len(), "every page came from the cache");
+        let mut edited = records("en", 3);
+        edited.pages[4].text.push_str(" brandnewword");
+        let (third, reused) = cached_index(edited.clone());
+        assert_eq!(third, index_records(edited).unwrap().into_iter().collect());
+        assert_eq!(reused, records("en", 3).len() - 1, "all but the edited page");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

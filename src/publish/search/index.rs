@@ -12,7 +12,7 @@
 use super::words::{MetaOccurrence, Occurrence, PageWords};
 use flate2::{Compression, write::GzEncoder};
 use hashbrown::{HashMap, HashSet};
-use minicbor::Encode;
+use minicbor::{Decode, Encode};
 use rayon::prelude::*;
 use serde::Serialize;
 use sha1::{Digest, Sha1};
@@ -29,7 +29,7 @@ struct WordIndex {
     words: Vec<PackedWord>,
 }
 
-#[derive(Encode, Clone, Debug)]
+#[derive(Encode, Decode, Clone, Debug)]
 struct PackedWord {
     #[n(0)]
     word: String,
@@ -39,7 +39,7 @@ struct PackedWord {
     additional_variants: Vec<PackedVariant>,
 }
 
-#[derive(Encode, Clone, Debug)]
+#[derive(Encode, Decode, Clone, Debug)]
 struct PackedVariant {
     #[n(0)]
     form: String,
@@ -47,7 +47,7 @@ struct PackedVariant {
     pages: Vec<PackedPage>,
 }
 
-#[derive(Encode, Clone, Debug)]
+#[derive(Encode, Decode, Clone, Debug)]
 struct PackedPage {
     #[n(0)]
     page_number: u32,
@@ -243,12 +243,20 @@ fn by_original<T, K: Ord>(occurrences: Vec<T>, key: impl Fn(&T) -> Option<K>) ->
 /// One page's part of the index: its words packed (at page number 0: the number is given
 /// when the index is assembled), its fragment encoded and compressed. It depends on nothing
 /// but the page, so the dev server keeps it between rebuilds and redoes only changed pages.
-#[derive(Clone)]
+///
+/// It is also what the build cache keeps of a page (as CBOR: `publish/search/cache.rs`).
+#[derive(Clone, Encode, Decode)]
 pub struct PagePart {
+    #[n(0)]
     words: Vec<PackedWord>,
+    #[n(1)]
     meta_fields: Vec<String>,
+    #[n(2)]
     fragment_hash: String,
+    #[n(3)]
+    #[cbor(with = "minicbor::bytes")]
     fragment: Vec<u8>,
+    #[n(4)]
     word_count: usize,
 }
 

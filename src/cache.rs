@@ -1,0 +1,209 @@
+//! The build cache: work one `quire build` can hand to the next, kept in one folder of the
+//! site, `.quire-cache/`, which tells git to ignore it (it holds a `.gitignore` of `*`).
+//!
+//! Entries are keyed by hashes of their inputs, never by timestamps. Each file is written
+//! beside its old version and renamed over it, so a killed build leaves the previous cache
+//! or the new one, never half a file. Each file starts with Quire's version and ends with a
+//! checksum of what it holds: a file of another version, a damaged one or one that cannot
+//! be read counts as empty. The cache can only save work, never change what a build
+//! writes, so `quire build --no-cache` and deleting the folder give the same bytes. File
+//! names are fixed by Quire (or checked, see `publish/search/cache.rs`), so every path is
+//! inside the folder.
+
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The cache folder, under the site root.
+pub const CACHE_DIR: &str = ".quire-cache";
+
+/// What starts every cache file: files of another version are not read.
+const HEADER: &str = concat!("quire-cache ", env!("CARGO_PKG_VERSION"), "\n");
+
+/// The cache folder of one site.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+impl Cache {
+    /// The cache of the site at `root` (nothing is created until something is written).
+    pub fn at(root: &Path) -> Cache {
+        Cache {
+            dir: root.join(CACHE_DIR),
+        }
+    }
+
+    /// The bytes last written under `name`, if they were written by this version of Quire.
+    pub fn read(&self, name: &str) -> Option<Vec<u8>> {
+        let mut bytes = std::fs::read(self.dir.join(name)).ok()?;
+        if !bytes.starts_with(HEADER.as_bytes()) || bytes.len() < HEADER.len() + 8 {
+            return None;
+        }
+        let sum = bytes.split_off(bytes.len() - 8);
+        bytes.drain(..HEADER.len());
+        (xxhash_rust::xxh3::xxh3_64(&bytes).to_le_bytes()[..] == sum[..]).then_some(bytes)
+    }
+
+    /// Replaces the file `name` with `bytes` in one step.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        self.write_with(name, |w| w.write_all(bytes))?.commit()
+    }
+
+    /// Writes what `fill` writes (streamed, so a large entry is never held in memory twice)
+    /// beside the file `name`, which [`Pending::commit`] then replaces in one step; dropped
+    /// uncommitted (the build failed), the new file goes and the folder is as before.
+    pub fn write_with(&self, name: &str, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<Pending> {
+        let created_dir = (!self.dir.exists()).then(|| self.dir.clone());
+        std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
+        let pending = Pending {
+            part: self.dir.join(format!(".{name}.{}.part", std::process::id())),
+            file: self.dir.join(name),
+            created_dir,
+            committed: false,
+        };
+        let ignore = self.dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, "# Quire's build cache: safe to delete.\n*\n")
+                .with_context(|| format!("cannot write {}", ignore.display()))?;
+        }
+        // Killed builds leave their part files behind (each named by its process).
+        let leftover = format!(".{name}.");
+        for entry in std::fs::read_dir(&self.dir).into_iter().flatten().flatten() {
+            let n = entry.file_name().to_string_lossy().into_owned();
+            if n.starts_with(&leftover) && n.ends_with(".part") && entry.path() != pending.part {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+        let written = (|| {
+            let mut w = Summed {
+                inner: std::io::BufWriter::new(std::fs::File::create(&pending.part)?),
+                sum: xxhash_rust::xxh3::Xxh3::new(),
+            };
+            w.inner.write_all(HEADER.as_bytes())?;
+            fill(&mut w)?;
+            let sum = w.sum.digest().to_le_bytes();
+            w.inner.write_all(&sum)?;
+            w.inner.into_inner().map_err(|e| e.into_error())?.sync_data()
+        })();
+        written.with_context(|| format!("cannot write {}", pending.part.display()))?;
+        Ok(pending)
+    }
+}
+
+/// A cache file written but not yet in place: the build that wrote it has not finished.
+#[derive(Debug)]
+pub struct Pending {
+    part: PathBuf,
+    file: PathBuf,
+    /// The cache folder, when this write created it (removed again if never committed).
+    created_dir: Option<PathBuf>,
+    committed: bool,
+}
+
+impl Pending {
+    /// Puts the file in place: the build succeeded.
+    pub fn commit(mut self) -> Result<()> {
+        self.committed = true;
+        std::fs::rename(&self.part, &self.file).with_context(|| format!("cannot replace {}", self.file.display()))
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        let _ = std::fs::remove_file(&self.part);
+        if let Some(dir) = &self.created_dir {
+            let _ = std::fs::remove_file(dir.join(".gitignore"));
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+/// A writer that keeps the checksum of what passes through it.
+struct Summed<W: Write> {
+    inner: W,
+    sum: xxhash_rust::xxh3::Xxh3,
+}
+
+impl<W: Write> Write for Summed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sum.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("quire-cache-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn what_is_written_is_read_back_and_the_folder_ignores_itself() {
+        let root = temp("roundtrip");
+        let cache = Cache::at(&root);
+        assert_eq!(cache.read("x"), None);
+        cache.write("x", b"abc").unwrap();
+        assert_eq!(cache.read("x").as_deref(), Some(&b"abc"[..]));
+        cache.write("x", b"de").unwrap();
+        assert_eq!(cache.read("x").as_deref(), Some(&b"de"[..]));
+        let ignore = std::fs::read_to_string(root.join(CACHE_DIR).join(".gitignore")).unwrap();
+        assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+        let names: Vec<String> = std::fs::read_dir(root.join(CACHE_DIR))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.ends_with(".part")), "{names:?}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_file_of_another_version_or_damaged_is_not_read() {
+        let root = temp("foreign");
+        let cache = Cache::at(&root);
+        cache.write("x", b"abc").unwrap();
+        std::fs::write(root.join(CACHE_DIR).join("x"), "quire-cache 0.0.0-old\nabc").unwrap();
+        assert_eq!(cache.read("x"), None);
+        std::fs::write(root.join(CACHE_DIR).join("x"), [0xff, 0x00]).unwrap();
+        assert_eq!(cache.read("x"), None);
+        // One byte changed inside an otherwise good file.
+        cache.write("x", b"abcdef").unwrap();
+        let path = root.join(CACHE_DIR).join("x");
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = HEADER.len() + 2;
+        bytes[at] ^= 1;
+        std::fs::write(&path, bytes).unwrap();
+        assert_eq!(cache.read("x"), None);
+        // An uncommitted write leaves the folder as it was.
+        let fresh = temp("uncommitted");
+        let other = Cache::at(&fresh);
+        drop(other.write_with("y", |w| w.write_all(b"lost")).unwrap());
+        assert!(!fresh.join(CACHE_DIR).exists(), "the folder it created is gone");
+        cache.write("x", b"kept").unwrap();
+        drop(cache.write_with("x", |w| w.write_all(b"lost")).unwrap());
+        assert_eq!(
+            cache.read("x").as_deref(),
+            Some(&b"kept"[..]),
+            "an uncommitted write changes nothing"
+        );
+        // A killed build's part file is cleared by the next write.
+        std::fs::write(root.join(CACHE_DIR).join(".x.1.part"), "half").unwrap();
+        cache.write("x", b"abc").unwrap();
+        assert!(!root.join(CACHE_DIR).join(".x.1.part").exists());
+        assert_eq!(cache.read("x").as_deref(), Some(&b"abc"[..]));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}

@@ -1,0 +1,136 @@
+//! The build cache (`.quire-cache/`): a build that reuses it writes exactly the bytes of a
+//! build without it, whatever changed in between, and a damaged or foreign cache is ignored.
+
+mod common;
+
+use common::{build, copy_dir, read_tree, repo, temp_dir};
+use std::path::{Path, PathBuf};
+
+/// A copy of the basic fixture (pages, sections, a glossary, search on).
+fn fixture(name: &str) -> PathBuf {
+    let root = temp_dir(name);
+    copy_dir(&repo().join("tests/fixtures/basic"), &root);
+    root
+}
+
+fn cache_file(root: &Path) -> PathBuf {
+    root.join(".quire-cache/search-en.cbor")
+}
+
+fn append(path: &Path, text: &str) {
+    let mut body = std::fs::read_to_string(path).unwrap();
+    body.push_str(text);
+    std::fs::write(path, body).unwrap();
+}
+
+#[test]
+fn a_build_from_the_cache_writes_the_bytes_of_a_build_without_it() {
+    let root = fixture("cache-same");
+    let out = temp_dir("cache-same-out");
+    build(&root, &out.join("first"), &[]);
+    let first_cache = std::fs::read(cache_file(&root)).expect("the first build fills the cache");
+    let ignore = std::fs::read_to_string(root.join(".quire-cache/.gitignore")).unwrap();
+    assert!(
+        ignore.lines().any(|l| l == "*"),
+        "the cache folder ignores itself: {ignore}"
+    );
+
+    // A body edit with a glossary term, a title edit and a new page.
+    append(
+        &root.join("site/02-alpha.md"),
+        "\nA new sentence about compute and trust.\n",
+    );
+    let zeta = std::fs::read_to_string(root.join("site/zeta.md")).unwrap();
+    assert!(zeta.starts_with("# Zeta from heading"));
+    std::fs::write(
+        root.join("site/zeta.md"),
+        zeta.replacen("Zeta from heading", "Zeta renamed", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("site/03-new.md"),
+        "---\ntitle: Brand new\n---\nFresh words: quokka.\n",
+    )
+    .unwrap();
+
+    build(&root, &out.join("cached"), &[]);
+    let second_cache = std::fs::read(cache_file(&root)).unwrap();
+    assert_ne!(first_cache, second_cache, "the cache follows the site");
+    build(&root, &out.join("uncached"), &["--no-cache"]);
+    assert_eq!(
+        std::fs::read(cache_file(&root)).unwrap(),
+        second_cache,
+        "--no-cache does not write the cache"
+    );
+    let (cached, uncached) = (read_tree(&out.join("cached")), read_tree(&out.join("uncached")));
+    assert_eq!(cached.keys().collect::<Vec<_>>(), uncached.keys().collect::<Vec<_>>());
+    for (path, bytes) in &uncached {
+        assert!(cached[path] == *bytes, "{path} differs with the cache");
+    }
+    assert!(
+        cached.keys().any(|k| k.starts_with("pagefind/fragment/")),
+        "search is on"
+    );
+
+    // Deleting the folder gives the same bytes again.
+    std::fs::remove_dir_all(root.join(".quire-cache")).unwrap();
+    build(&root, &out.join("deleted"), &[]);
+    assert_eq!(read_tree(&out.join("deleted")), uncached);
+
+    // A page removed: its part leaves the cache and the index.
+    std::fs::remove_file(root.join("site/03-new.md")).unwrap();
+    build(&root, &out.join("removed-cached"), &[]);
+    build(&root, &out.join("removed-uncached"), &["--no-cache"]);
+    let removed = read_tree(&out.join("removed-cached"));
+    assert_eq!(removed, read_tree(&out.join("removed-uncached")));
+    assert_ne!(removed, uncached);
+}
+
+#[test]
+fn a_damaged_or_foreign_cache_is_ignored() {
+    let root = fixture("cache-damaged");
+    let out = temp_dir("cache-damaged-out");
+    build(&root, &out.join("clean"), &["--no-cache"]);
+    let clean = read_tree(&out.join("clean"));
+    build(&root, &out.join("fill"), &[]);
+    let good = std::fs::read(cache_file(&root)).unwrap();
+
+    let mut flipped = good.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x40;
+    let damaged: [(&str, Vec<u8>); 4] = [
+        ("one byte changed", flipped),
+        ("cut short", good[..good.len() / 3].to_vec()),
+        ("another version", b"quire-cache 0.0.1\n\x80".to_vec()),
+        ("not a cache", b"hello".to_vec()),
+    ];
+    for (what, bytes) in damaged {
+        std::fs::write(cache_file(&root), &bytes).unwrap();
+        let dir = out.join(what.replace(' ', "-"));
+        build(&root, &dir, &[]);
+        assert_eq!(read_tree(&dir), clean, "{what}: same bytes as without a cache");
+    }
+    // A part file left by a killed build is cleared by the next build.
+    let leftover = root.join(".quire-cache/.search-en.cbor.99999.part");
+    std::fs::write(&leftover, &good[..10]).unwrap();
+    build(&root, &out.join("after-kill"), &[]);
+    assert!(!leftover.exists());
+    assert_eq!(read_tree(&out.join("after-kill")), clean);
+}
+
+#[test]
+fn no_cache_writes_no_cache_folder_and_the_cache_is_never_an_output_folder() {
+    let root = fixture("cache-off");
+    build(&root, &root.join("public"), &["--no-cache"]);
+    assert!(!root.join(".quire-cache").exists());
+    let out = common::quire(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        root.join(".quire-cache/out").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("inside the site's .quire-cache/ folder"), "{stderr}");
+}
