@@ -46,7 +46,8 @@ impl Cache {
     }
 
     /// Replaces the file `name` with `bytes` in one step.
-    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+    #[cfg(test)]
+    fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
         self.write_with(name, |w| w.write_all(bytes))?.commit()
     }
 

@@ -170,16 +170,20 @@ pub fn static_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
-/// Writes `output` into `out_dir` through the guard; see [`stage`] for what is kept and
-/// removed. Every error names the folder and says what to do.
-pub fn write(output: &Output, root: &Path, out_dir: &Path) -> Result<WriteStats, BuildError> {
-    let guard = Guard::new(root, out_dir).map_err(BuildError::single)?;
-    stage::publish(output, &guard).map_err(|e| write_error(e, out_dir))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `output` into `out_dir` the way `quire build` does: through the guard and a
+    /// streamed stage.
+    fn write(output: &Output, root: &Path, out_dir: &Path) -> Result<WriteStats, BuildError> {
+        let guard = Guard::new(root, out_dir).map_err(BuildError::single)?;
+        let stage = Streamed::open(&guard)?;
+        for (path, source) in &output.files {
+            stage.put(path.clone(), source.clone()).map_err(BuildError::single)?;
+        }
+        stage.finish()
+    }
 
     fn temp(name: &str) -> PathBuf {
         let d = std::env::temp_dir().join(format!("quire-output-{name}-{}", std::process::id()));

@@ -11,10 +11,9 @@
 //! the new one, and the next build removes the leftover stage.
 
 use super::guard::Guard;
-use super::{FileSource, Output, WriteStats};
+use super::{FileSource, WriteStats};
 use crate::diagnostics::{BuildError, Diagnostic};
 use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -417,14 +416,4 @@ impl Drop for Stage<'_> {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
-}
-
-/// Writes a whole in-memory `output` through `guard`: staged, swapped in, previous output removed.
-pub fn publish(output: &Output, guard: &Guard) -> Result<WriteStats> {
-    let stage = Stage::open(guard)?;
-    output
-        .files
-        .par_iter()
-        .try_for_each(|(rel, source)| stage.put(rel, source))?;
-    stage.finish()
 }
