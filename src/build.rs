@@ -111,14 +111,14 @@ pub fn render_output_with(site: &Site, templates: &render::Templates, search: bo
 ///
 /// Every output path is claimed and checked first; when that fails the templates still
 /// render (into nothing), so one run reports collisions and template errors together.
-/// Returns the build cache's pending write, to commit once the output is in place.
+/// Returns the build cache's pending writes, to commit once the output is in place.
 pub fn render_into(
     site: &Site,
     templates: &render::Templates,
     search: bool,
     cache: Option<&crate::cache::Cache>,
     sink: &dyn output::Sink,
-) -> Result<Option<crate::cache::Pending>, BuildError> {
+) -> Result<Vec<crate::cache::Pending>, BuildError> {
     let static_dir = site.root.join(STATIC_DIR);
     let statics = output::static_files(&static_dir).map_err(|e| {
         BuildError::single(
@@ -128,11 +128,12 @@ pub fn render_into(
     })?;
     let mut errors = claims(site, templates, &statics).check();
     let sink = if errors.is_empty() { sink } else { &output::Discard };
+    let pages = cache.map(render::cache::Pages::load);
     // The search index needs only the site, so it is built while the templates render.
     // A thread of its own: in a rayon job it could wait behind the template jobs.
     let (rendered, published) = std::thread::scope(|scope| {
         let published = scope.spawn(|| crate::publish::published_files(site, search && errors.is_empty(), cache));
-        let rendered = render::render_site_into(site, templates, sink);
+        let rendered = render::render_site_into(site, templates, pages.as_ref(), sink);
         (
             rendered,
             published.join().unwrap_or_else(|_| {
@@ -160,8 +161,13 @@ pub fn render_into(
         .chain(statics);
     let crate::publish::Published {
         files: published,
-        cache: pending,
+        cache: search_pending,
     } = published?;
+    let mut pending: Vec<crate::cache::Pending> = search_pending.into_iter().collect();
+    if let (Some(pages), Some(cache)) = (pages, cache) {
+        // A cache that cannot be written only costs the next build time.
+        pending.extend(pages.save(cache).ok());
+    }
     let written: Vec<Diagnostic> = published
         .into_par_iter()
         .map(|(path, bytes)| (path, FileSource::Bytes(std::sync::Arc::new(bytes))))
@@ -248,12 +254,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let guard = output::Guard::new(&options.root, &options.output_dir()).map_err(BuildError::single)?;
     // Each file goes into the stage as it is rendered; the stage replaces the output only
     // once everything succeeded (dropped on an error, it is removed).
-    let stage = output::Streamed::open(&guard)?;
+    let stage = output::Streamed::open(&guard, options.cache)?;
     let cache = options.cache.then(|| crate::cache::Cache::at(&options.root));
     let pending = render_into(&site, &templates, site.config.search.enabled, cache.as_ref(), &stage)?;
     let written = stage.finish()?;
     // Only a build that succeeded updates the cache (one that cannot only costs time later).
-    if let Some(pending) = pending {
+    for pending in pending {
         let _ = pending.commit();
     }
     let mut report = BuildReport::new(&site, written, started);

@@ -24,13 +24,18 @@ const HEADER: &str = concat!("quire-cache ", env!("CARGO_PKG_VERSION"), "\n");
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
+    /// Whether the folder was there when the build started: a failed build that created it
+    /// removes it again.
+    existed: bool,
 }
 
 impl Cache {
     /// The cache of the site at `root` (nothing is created until something is written).
     pub fn at(root: &Path) -> Cache {
+        let dir = root.join(CACHE_DIR);
         Cache {
-            dir: root.join(CACHE_DIR),
+            existed: dir.exists(),
+            dir,
         }
     }
 
@@ -55,7 +60,7 @@ impl Cache {
     /// beside the file `name`, which [`Pending::commit`] then replaces in one step; dropped
     /// uncommitted (the build failed), the new file goes and the folder is as before.
     pub fn write_with(&self, name: &str, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<Pending> {
-        let created_dir = (!self.dir.exists()).then(|| self.dir.clone());
+        let created_dir = (!self.existed).then(|| self.dir.clone());
         std::fs::create_dir_all(&self.dir).with_context(|| format!("cannot create {}", self.dir.display()))?;
         let pending = Pending {
             part: self.dir.join(format!(".{name}.{}.part", std::process::id())),
@@ -116,9 +121,14 @@ impl Drop for Pending {
             return;
         }
         let _ = std::fs::remove_file(&self.part);
+        // The last of a failed build's writes to drop removes the folder the build created.
         if let Some(dir) = &self.created_dir {
-            let _ = std::fs::remove_file(dir.join(".gitignore"));
-            let _ = std::fs::remove_dir(dir);
+            let only_ignore =
+                std::fs::read_dir(dir).is_ok_and(|entries| entries.flatten().all(|e| e.file_name() == ".gitignore"));
+            if only_ignore {
+                let _ = std::fs::remove_file(dir.join(".gitignore"));
+                let _ = std::fs::remove_dir(dir);
+            }
         }
     }
 }
@@ -193,6 +203,18 @@ mod tests {
         let other = Cache::at(&fresh);
         drop(other.write_with("y", |w| w.write_all(b"lost")).unwrap());
         assert!(!fresh.join(CACHE_DIR).exists(), "the folder it created is gone");
+        // Two writes of one failed build (pages and search), dropped in either order.
+        for first_dropped in [0, 1] {
+            let other = Cache::at(&fresh);
+            let mut writes = vec![
+                other.write_with("y", |w| w.write_all(b"lost")).unwrap(),
+                other.write_with("z", |w| w.write_all(b"lost")).unwrap(),
+            ];
+            drop(writes.remove(first_dropped));
+            assert!(fresh.join(CACHE_DIR).exists(), "the other write is still pending");
+            drop(writes);
+            assert!(!fresh.join(CACHE_DIR).exists(), "the folder the build created is gone");
+        }
         cache.write("x", b"kept").unwrap();
         drop(cache.write_with("x", |w| w.write_all(b"lost")).unwrap());
         assert_eq!(

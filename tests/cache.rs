@@ -134,3 +134,104 @@ fn no_cache_writes_no_cache_folder_and_the_cache_is_never_an_output_folder() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("inside the site's .quire-cache/ folder"), "{stderr}");
 }
+
+/// Rebuilds into the same output folder (where the cache reuses unchanged pages and the
+/// previous output becomes the next stage) write, after each kind of edit, exactly what a
+/// clean build of the same site writes.
+#[test]
+fn rebuilds_in_place_write_the_bytes_of_clean_builds_after_each_kind_of_edit() {
+    let root = fixture("cache-in-place");
+    let out = root.join("public");
+    let clean = temp_dir("cache-in-place-clean");
+    let page_template = std::fs::read_to_string(repo().join("themes/default/templates/page.html")).unwrap();
+    let edit = |path: &str, from: &str, to: &str| {
+        let file = root.join(path);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{path} holds {from:?}");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    };
+    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let steps: Vec<Step> = vec![
+        ("nothing changed", Box::new(|| {})),
+        (
+            "a page's body",
+            Box::new(|| append(&root.join("site/02-alpha.md"), "\nMore words.\n")),
+        ),
+        (
+            "a title shown by its neighbours",
+            Box::new(|| edit("site/02-alpha.md", "title: Alpha by prefix", "title: Alpha renamed")),
+        ),
+        (
+            "a term's summary, shown on every page using it",
+            Box::new(|| {
+                edit(
+                    "site/glossary/cpo.md",
+                    "Optics packaged beside",
+                    "Optical engines packaged beside",
+                )
+            }),
+        ),
+        (
+            "a term's spelling",
+            Box::new(|| edit("site/glossary/compute.md", "\"computing power\", ", "")),
+        ),
+        (
+            "a new page",
+            Box::new(|| {
+                std::fs::write(
+                    root.join("site/guide/20-new.md"),
+                    "---\ntitle: New\n---\nNew page about compute.\n",
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "a removed page",
+            Box::new(|| std::fs::remove_file(root.join("site/guide/20-new.md")).unwrap()),
+        ),
+        (
+            "the site's title",
+            Box::new(|| edit("quire.toml", "title = \"Basic fixture\"", "title = \"Renamed fixture\"")),
+        ),
+        (
+            "a template",
+            Box::new(|| {
+                std::fs::create_dir_all(root.join("themes/default/templates")).unwrap();
+                std::fs::write(
+                    root.join("themes/default/templates/page.html"),
+                    page_template.replacen("</article>", "<p>template edited</p></article>", 1),
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "a page file edited in the output by hand, keeping its length",
+            Box::new(|| {
+                let mut bytes = std::fs::read(out.join("index.html")).unwrap();
+                let middle = bytes.len() / 2;
+                bytes[middle] = if bytes[middle] == b'x' { b'y' } else { b'x' };
+                std::fs::write(out.join("index.html"), bytes).unwrap();
+            }),
+        ),
+    ];
+    assert!(page_template.contains("</article>"));
+    for (n, (what, step)) in steps.iter().enumerate() {
+        step();
+        build(&root, &out, &[]);
+        let fresh = clean.join(n.to_string());
+        build(&root, &fresh, &["--no-cache"]);
+        let (built, expected) = (read_tree(&out), read_tree(&fresh));
+        let differ: Vec<&String> = expected.keys().filter(|k| built.get(*k) != expected.get(*k)).collect();
+        assert!(
+            differ.is_empty(),
+            "after editing {what}: {differ:?} differ from a clean build"
+        );
+        assert_eq!(
+            built.keys().collect::<Vec<_>>(),
+            expected.keys().collect::<Vec<_>>(),
+            "after editing {what}"
+        );
+    }
+    assert!(root.join(".quire-cache/pages.cbor").is_file(), "the pages are cached");
+    assert!(String::from_utf8_lossy(&read_tree(&out)["alpha/index.html"]).contains("template edited"));
+}

@@ -10,6 +10,7 @@
 
 pub mod claims;
 pub mod guard;
+mod spare;
 pub mod stage;
 
 use crate::diagnostics::{BuildError, Diagnostic};
@@ -36,10 +37,22 @@ pub trait Sink: Sync {
     /// Takes one file of the build at `path` (relative to the output root, `/`-separated).
     fn put(&self, path: String, source: FileSource) -> Result<(), Diagnostic>;
 
+    /// Takes the previous build's file at `path` again, if it is still there as Quire wrote
+    /// it (`len` bytes hashing to `hash`, see [`content_hash`]). `Ok(false)` when this sink
+    /// has no such file: the caller renders it and calls [`Sink::put`].
+    fn reuse(&self, _path: &str, _hash: u64, _len: u64) -> Result<bool, Diagnostic> {
+        Ok(false)
+    }
+
     /// Takes rendered bytes at `path`.
     fn bytes(&self, path: String, bytes: Vec<u8>) -> Result<(), Diagnostic> {
         self.put(path, FileSource::Bytes(std::sync::Arc::new(bytes)))
     }
+}
+
+/// The hash [`Sink::reuse`] compares files by.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 /// A sink that keeps every file in memory, as an [`Output`].
@@ -76,9 +89,10 @@ pub struct Streamed<'g> {
 }
 
 impl<'g> Streamed<'g> {
-    /// Opens the stage beside the guarded output folder (clearing what a killed build left).
-    pub fn open(guard: &'g Guard) -> Result<Streamed<'g>, BuildError> {
-        let stage = stage::Stage::open(guard).map_err(|e| write_error(e, guard.out()))?;
+    /// Opens the stage beside the guarded output folder (clearing what a killed build left),
+    /// from the last build's spare when `use_spare` (see `output/spare.rs`).
+    pub fn open(guard: &'g Guard, use_spare: bool) -> Result<Streamed<'g>, BuildError> {
+        let stage = stage::Stage::open(guard, use_spare).map_err(|e| write_error(e, guard.out()))?;
         Ok(Streamed { stage })
     }
 
@@ -93,6 +107,12 @@ impl Sink for Streamed<'_> {
     fn put(&self, path: String, source: FileSource) -> Result<(), Diagnostic> {
         self.stage
             .put(&path, &source)
+            .map_err(|e| write_diagnostic(&e, self.stage.out()))
+    }
+
+    fn reuse(&self, path: &str, hash: u64, len: u64) -> Result<bool, Diagnostic> {
+        self.stage
+            .reuse(path, hash, len)
             .map_err(|e| write_diagnostic(&e, self.stage.out()))
     }
 }
@@ -178,7 +198,7 @@ mod tests {
     /// streamed stage.
     fn write(output: &Output, root: &Path, out_dir: &Path) -> Result<WriteStats, BuildError> {
         let guard = Guard::new(root, out_dir).map_err(BuildError::single)?;
-        let stage = Streamed::open(&guard)?;
+        let stage = Streamed::open(&guard, true)?;
         for (path, source) in &output.files {
             stage.put(path.clone(), source.clone()).map_err(BuildError::single)?;
         }
@@ -210,7 +230,6 @@ mod tests {
         std::fs::create_dir_all(out.join("empty")).unwrap();
         let s = write(&files(&[("a/index.html", "A"), ("b/index.html", "B")]), &root, &out).unwrap();
         assert_eq!((s.written, s.unchanged, s.removed), (2, 0, 0));
-        let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
         let a_inode = inode(&out.join("a/index.html"));
 
         let s = write(&files(&[("a/index.html", "A")]), &root, &out).unwrap();
@@ -225,6 +244,194 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("mine/deep/x")).unwrap(), "user file");
         assert!(out.join("empty").is_dir(), "an empty folder of the user's stays");
         assert!(!root.join(".public.quire-stage").exists(), "no stage is left");
+    }
+
+    fn inode(p: &Path) -> u64 {
+        std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap())
+    }
+
+    fn tree(dir: &Path) -> Vec<(String, Option<String>)> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .filter(|e| e.as_ref().unwrap().file_name() != MANIFEST)
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                (
+                    rel,
+                    e.file_type()
+                        .is_file()
+                        .then(|| std::fs::read_to_string(e.path()).unwrap()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn builds_from_the_spare_write_what_builds_without_it_write() {
+        // The same sequence of outputs, written with and without the spare, must leave the
+        // same trees, with the user's files untouched.
+        let steps: Vec<Output> = vec![
+            files(&[
+                ("a/index.html", "A"),
+                ("b/index.html", "B"),
+                ("flip", "file"),
+                ("f/x", "1"),
+            ]),
+            files(&[
+                ("a/index.html", "A2"),
+                ("b/index.html", "B"),
+                ("flip/inner", "now a folder"),
+                ("f/x", "1"),
+            ]),
+            files(&[
+                ("a/index.html", "A2"),
+                ("c/d/index.html", "C"),
+                ("flip", "a file again"),
+                ("f", "was a folder"),
+            ]),
+            files(&[
+                ("a/index.html", "A3"),
+                ("c/d/index.html", "C"),
+                ("flip", "a file again"),
+            ]),
+            files(&[("a/index.html", "A3")]),
+        ];
+        let mut trees = Vec::new();
+        for spare in [false, true] {
+            let root = temp(&format!("spare-{spare}"));
+            let out = root.join("public");
+            std::fs::create_dir_all(out.join("mine")).unwrap();
+            std::fs::write(out.join("mine/notes"), "user file").unwrap();
+            std::fs::write(out.join(".gitignore"), "the user's ignore").unwrap();
+            let guard = Guard::new(&root, &out).unwrap();
+            let mut seen = Vec::new();
+            for (n, output) in steps.iter().enumerate() {
+                let stage = Streamed::open(&guard, spare).unwrap();
+                for (path, source) in &output.files {
+                    stage.put(path.clone(), source.clone()).unwrap();
+                }
+                stage.finish().unwrap();
+                if n == 2 {
+                    std::fs::write(out.join("mine/notes"), "user file, edited").unwrap();
+                }
+                seen.push(tree(&out));
+            }
+            let spare_dir = root.join(".public.quire-spare");
+            assert_eq!(spare_dir.exists(), spare, "a spare is kept only when asked for");
+            if spare {
+                let ignore = std::fs::read_to_string(spare_dir.join(".gitignore")).unwrap();
+                assert!(
+                    ignore.lines().any(|l| l == "*"),
+                    "git does not show the spare: {ignore}"
+                );
+            }
+            assert_eq!(
+                std::fs::read_to_string(out.join(".gitignore")).unwrap(),
+                "the user's ignore"
+            );
+            trees.push(seen);
+        }
+        assert_eq!(trees[0], trees[1]);
+    }
+
+    #[test]
+    fn a_build_from_the_spare_never_writes_into_the_output() {
+        let root = temp("spare-inodes");
+        let out = root.join("public");
+        let guard = Guard::new(&root, &out).unwrap();
+        // Two builds: the second swaps the first's tree out as the spare, whose unchanged
+        // files are the same inodes as the output's.
+        write(&files(&[("same", "S"), ("changes", "old")]), &root, &out).unwrap();
+        write(&files(&[("same", "S"), ("changes", "old")]), &root, &out).unwrap();
+        let spare = root.join(".public.quire-spare");
+        assert_eq!(inode(&spare.join("changes")), inode(&out.join("changes")));
+        {
+            let stage = Streamed::open(&guard, true).unwrap();
+            stage.bytes("changes".into(), b"new".to_vec()).unwrap();
+            stage.bytes("same".into(), b"S".to_vec()).unwrap();
+            assert_eq!(
+                std::fs::read_to_string(out.join("changes")).unwrap(),
+                "old",
+                "the output's file is replaced in the stage, not written through the shared inode"
+            );
+            // Dropped unfinished: the build failed.
+        }
+        assert_eq!(
+            tree(&out),
+            vec![
+                ("changes".into(), Some("old".into())),
+                ("same".into(), Some("S".into()))
+            ]
+        );
+        assert!(!spare.exists() && !root.join(".public.quire-stage").exists());
+        let s = write(&files(&[("same", "S"), ("changes", "new")]), &root, &out).unwrap();
+        assert_eq!((s.written, s.unchanged), (1, 1));
+        assert_eq!(std::fs::read_to_string(out.join("changes")).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_spare_holding_a_file_quire_did_not_write_is_left_alone() {
+        let root = temp("spare-foreign");
+        let out = root.join("public");
+        write(&files(&[("index.html", "1")]), &root, &out).unwrap();
+        write(&files(&[("index.html", "2")]), &root, &out).unwrap();
+        let spare = root.join(".public.quire-spare");
+        std::fs::write(spare.join("precious"), "someone's").unwrap();
+        let e = write(&files(&[("index.html", "3")]), &root, &out)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("quire-spare") && e.contains("did not write"), "{e}");
+        assert_eq!(std::fs::read_to_string(spare.join("precious")).unwrap(), "someone's");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "2");
+    }
+
+    #[test]
+    fn a_file_that_appears_in_the_output_during_a_build_is_not_made_a_spare() {
+        let root = temp("spare-meanwhile");
+        let out = root.join("public");
+        write(&files(&[("index.html", "1")]), &root, &out).unwrap();
+        let guard = Guard::new(&root, &out).unwrap();
+        let stage = Streamed::open(&guard, true).unwrap();
+        stage.bytes("index.html".into(), b"2".to_vec()).unwrap();
+        std::fs::write(out.join("late.txt"), "written while building").unwrap();
+        let stats = stage.finish().unwrap();
+        let aside = stats.kept_aside.expect("the old output is kept aside with the file");
+        assert_eq!(
+            std::fs::read_to_string(aside.join("late.txt")).unwrap(),
+            "written while building"
+        );
+        assert!(!root.join(".public.quire-spare").exists());
+    }
+
+    #[test]
+    fn the_previous_file_is_reused_only_while_it_holds_what_quire_wrote() {
+        let root = temp("reuse");
+        let out = root.join("public");
+        let page = "<p>a page</p>".repeat(10_000);
+        write(&files(&[("a/index.html", &page), ("b/index.html", "B")]), &root, &out).unwrap();
+        std::fs::write(out.join("b/index.html"), "edited by hand").unwrap();
+        std::fs::write(out.join("theirs.html"), "B").unwrap();
+        let guard = Guard::new(&root, &out).unwrap();
+        let stage = Streamed::open(&guard, true).unwrap();
+        let (hash, len) = (content_hash(page.as_bytes()), page.len() as u64);
+        assert_eq!(stage.reuse("a/index.html", hash, len), Ok(true));
+        assert_eq!(stage.reuse("a/index.html", hash ^ 1, len), Ok(false), "other bytes");
+        let b = (content_hash(b"B"), 1);
+        assert_eq!(stage.reuse("b/index.html", b.0, b.1), Ok(false), "edited since");
+        assert_eq!(stage.reuse("theirs.html", b.0, b.1), Ok(false), "not Quire's");
+        assert_eq!(stage.reuse("gone/index.html", b.0, b.1), Ok(false));
+        stage.bytes("b/index.html".into(), b"B".to_vec()).unwrap();
+        let s = stage.finish().unwrap();
+        assert_eq!((s.written, s.unchanged), (1, 1));
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), page);
+        assert_eq!(std::fs::read_to_string(out.join("b/index.html")).unwrap(), "B");
+        assert!(
+            Collect::default().reuse("a/index.html", hash, len) == Ok(false),
+            "nothing in memory"
+        );
     }
 
     #[test]
@@ -277,7 +484,7 @@ mod tests {
         write(&files(&[("index.html", "old")]), &root, &out).unwrap();
         let guard = Guard::new(&root, &out).unwrap();
         {
-            let stage = Streamed::open(&guard).unwrap();
+            let stage = Streamed::open(&guard, true).unwrap();
             stage.bytes("index.html".into(), b"new".to_vec()).unwrap();
             stage.bytes("deep/a/index.html".into(), b"new".to_vec()).unwrap();
             assert!(
@@ -298,7 +505,7 @@ mod tests {
         write(&files(&[("index.html", "old")]), &root, &out).unwrap();
         std::fs::write(out.join("notes.txt"), "the user's").unwrap();
         let guard = Guard::new(&root, &out).unwrap();
-        let stage = Streamed::open(&guard).unwrap();
+        let stage = Streamed::open(&guard, true).unwrap();
         stage.bytes("index.html".into(), b"new".to_vec()).unwrap();
         stage.bytes("notes.txt".into(), b"generated".to_vec()).unwrap();
         let e = stage.finish().unwrap_err().to_string();

@@ -11,6 +11,7 @@
 //! the new one, and the next build removes the leftover stage.
 
 use super::guard::Guard;
+use super::spare;
 use super::{FileSource, WriteStats};
 use crate::diagnostics::{BuildError, Diagnostic};
 use anyhow::{Context, Result, bail};
@@ -26,7 +27,7 @@ const STAGE: &str = "quire-stage";
 /// Suffix of the previous output while two plain renames swap (systems without an exchange).
 const OLD: &str = "quire-old";
 /// Temporary files of Quire versions that wrote in place; left behind only by a killed build.
-const LEGACY_TMP: &str = ".quire-tmp";
+pub(super) const LEGACY_TMP: &str = ".quire-tmp";
 
 /// What the output folder held before this build.
 #[derive(Default)]
@@ -42,7 +43,7 @@ struct Previous {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     File,
     Link,
     EmptyDir,
@@ -193,10 +194,19 @@ fn create_parent(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes one file of the build into the stage; `true` when its bytes are new.
-fn stage_file(guard: &Guard, stage: &Path, previous: &Previous, rel: &str, source: &FileSource) -> Result<bool> {
+/// Writes one file of the build into the stage; `true` when its bytes are new. `spare` is
+/// what the stage held from the spare: such a file may be the previous output's own (one
+/// inode), so it is replaced, never written into.
+fn stage_file(
+    guard: &Guard,
+    stage: &Path,
+    previous: &Previous,
+    spare: Option<&BTreeSet<String>>,
+    rel: &str,
+    source: &FileSource,
+) -> Result<bool> {
     let target = guard.join(stage, rel)?;
-    create_parent(&target)?;
+    let in_spare = prepare(guard, stage, spare, rel, &target)?;
     let bytes = match source {
         FileSource::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
         FileSource::Copy(from) => {
@@ -208,12 +218,69 @@ fn stage_file(guard: &Guard, stage: &Path, previous: &Previous, rel: &str, sourc
         let same = std::fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64)
             && std::fs::read(&old).is_ok_and(|b| b == *bytes);
         if same {
-            link_or_copy(&old, &target)?;
+            keep_previous(&old, &target, in_spare)?;
             return Ok(false);
         }
     }
+    if in_spare {
+        remove_if_there(&target)?;
+    }
     std::fs::write(&target, &bytes).with_context(|| format!("cannot write {}", target.display()))?;
     Ok(true)
+}
+
+/// Readies `target` (the stage's `rel`) to be written; `true` when the spare left a file there.
+fn prepare(guard: &Guard, stage: &Path, spare: Option<&BTreeSet<String>>, rel: &str, target: &Path) -> Result<bool> {
+    let Some(spare) = spare else {
+        create_parent(target)?;
+        return Ok(false);
+    };
+    spare::clear_way(guard, stage, spare, rel)?;
+    create_parent(target)?;
+    Ok(spare.contains(rel) && target.is_file())
+}
+
+/// Makes the stage's `target` the previous output's file `old`.
+fn keep_previous(old: &Path, target: &Path, in_spare: bool) -> Result<()> {
+    if in_spare {
+        if spare::same_file(old, target) {
+            return Ok(());
+        }
+        remove_if_there(target)?;
+    }
+    link_or_copy(old, target)
+}
+
+fn remove_if_there(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the file at `path` hashes to `hash`, read in pieces into a buffer each thread
+/// keeps (a fresh buffer per file costs the kernel a page clearing per page read).
+fn hashes_to(path: &Path, hash: u64) -> bool {
+    use std::io::Read;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
+    }
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    BUFFER.with_borrow_mut(|buffer| {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        loop {
+            match file.read(buffer) {
+                Ok(0) => return hasher.digest() == hash,
+                Ok(n) => hasher.update(&buffer[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+    })
 }
 
 /// Carries one entry Quire did not write from the output into the stage.
@@ -328,6 +395,10 @@ pub struct Stage<'g> {
     previous: Previous,
     /// Every path written so far: the new manifest, and what conflicts are checked against.
     paths: Mutex<BTreeSet<String>>,
+    /// Quire's files the stage already held, when it was made from the spare.
+    spare: Option<BTreeSet<String>>,
+    /// Whether the replaced output becomes the next build's spare (else it is removed).
+    keep_spare: bool,
     written: AtomicUsize,
     unchanged: AtomicUsize,
     finished: bool,
@@ -335,19 +406,27 @@ pub struct Stage<'g> {
 
 impl<'g> Stage<'g> {
     /// Clears what a killed build left, reads the previous output and creates the stage.
-    pub fn open(guard: &'g Guard) -> Result<Stage<'g>> {
+    /// With `use_spare`, the stage is made from the spare (see `spare.rs`) when there is one,
+    /// and the output it replaces becomes the next spare.
+    pub fn open(guard: &'g Guard, use_spare: bool) -> Result<Stage<'g>> {
         recover(guard)?;
         let previous = scan(guard.out())?;
         let dir = guard.sibling(STAGE);
+        let spare = if use_spare { spare::take(guard, &dir)? } else { None };
         let stage = Stage {
             guard,
             dir,
             previous,
             paths: Mutex::default(),
+            spare,
+            keep_spare: use_spare,
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             finished: false,
         };
+        if stage.spare.is_some() {
+            return Ok(stage);
+        }
         std::fs::create_dir_all(&stage.dir).with_context(|| format!("cannot create {}", stage.dir.display()))?;
         if let Ok(meta) = std::fs::metadata(guard.out()) {
             let _ = std::fs::set_permissions(&stage.dir, meta.permissions());
@@ -367,7 +446,7 @@ impl<'g> Stage<'g> {
     /// Writes one file of the build into the stage (unchanged bytes as a hard link to the
     /// previous file).
     pub fn put(&self, rel: &str, source: &FileSource) -> Result<()> {
-        let new = stage_file(self.guard, &self.dir, &self.previous, rel, source)?;
+        let new = stage_file(self.guard, &self.dir, &self.previous, self.spare.as_ref(), rel, source)?;
         let counter = if new { &self.written } else { &self.unchanged };
         counter.fetch_add(1, Ordering::Relaxed);
         self.paths
@@ -375,6 +454,28 @@ impl<'g> Stage<'g> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(rel.to_string());
         Ok(())
+    }
+
+    /// Puts the previous build's file at `rel` into the stage unchanged, if it is still the
+    /// file Quire wrote: `len` bytes whose xxh3 hash is `hash` (so a file edited in the
+    /// output since is never kept). `false` when it is not; the caller then renders it.
+    pub fn reuse(&self, rel: &str, hash: u64, len: u64) -> Result<bool> {
+        if !self.previous.ours.contains(rel) {
+            return Ok(false);
+        }
+        let old = self.guard.join(self.guard.out(), rel)?;
+        if !std::fs::metadata(&old).is_ok_and(|m| m.is_file() && m.len() == len) || !hashes_to(&old, hash) {
+            return Ok(false);
+        }
+        let target = self.guard.join(&self.dir, rel)?;
+        let in_spare = prepare(self.guard, &self.dir, self.spare.as_ref(), rel, &target)?;
+        keep_previous(&old, &target, in_spare)?;
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        self.paths
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(rel.to_string());
+        Ok(true)
     }
 
     /// Checks the build against what Quire did not write, carries that over, swaps the stage
@@ -389,6 +490,11 @@ impl<'g> Stage<'g> {
         let manifest: String = paths.iter().map(|k| format!("{k}\n")).collect();
         std::fs::write(self.dir.join(MANIFEST), manifest)
             .with_context(|| format!("cannot write {}", self.dir.display()))?;
+        if let Some(spare) = &self.spare {
+            for rel in spare.difference(&paths) {
+                spare::remove_stale(self.guard, &self.dir, rel)?;
+            }
+        }
         for (rel, kind) in &self.previous.theirs {
             carry_over(self.guard, &self.dir, rel, *kind)?;
         }
@@ -401,6 +507,9 @@ impl<'g> Stage<'g> {
         // From the swap on, the stage is the output: nothing may remove it any more.
         self.finished = true;
         if let Some(old) = swap(self.guard, &self.dir)? {
+            if self.keep_spare && spare::keep(self.guard, &old, &self.previous.ours, &self.previous.theirs)? {
+                return Ok(stats);
+            }
             remove_previous(self.guard, &old, &self.previous)?;
             if std::fs::remove_dir(&old).is_err() && old.exists() {
                 stats.kept_aside = Some(old);

@@ -4,6 +4,7 @@
 //! context once; each page gets only its own small context, so the cost per page
 //! does not grow with the size of the site.
 
+pub mod cache;
 mod cards;
 mod glossary;
 use cards::{ChildContext, children_heading, toc_with_children};
@@ -119,6 +120,10 @@ fn truncate_words(text: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
 }
 
+/// A built sidebar as the Tera value pages share, with the hash of what it shows (part of
+/// each page's cache key; none if it could not be serialized, which disables the cache).
+type BuiltSidebar = (tera::Value, Option<u64>);
+
 struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
@@ -127,7 +132,9 @@ struct Renderer<'a> {
     /// For each page, which window of its section's pages its sidebar shows (0 for short sections).
     window: Vec<usize>,
     /// Sidebars already built, by (section, window), as Tera values that pages share.
-    sidebars: std::sync::Mutex<std::collections::HashMap<(SectionId, usize), tera::Value>>,
+    sidebars: std::sync::Mutex<std::collections::HashMap<(SectionId, usize), BuiltSidebar>>,
+    /// [`Templates::fingerprint`].
+    fingerprint: Option<u64>,
 }
 
 impl<'a> Renderer<'a> {
@@ -268,39 +275,85 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn render_page(&self, page: PageId) -> Result<(String, Vec<u8>), Diagnostic> {
+    /// The template page `page` renders with, which must exist.
+    fn template_of(&self, page: PageId) -> Result<&'a str, Diagnostic> {
         let p = &self.site.content.pages[page];
         let (_, template) = self.kind_and_template(page);
-        if !self.theme.tera.contains_template(template) {
-            let (line, column) = p.key_position("template");
-            return Err(Diagnostic::error(
-                &p.file,
-                line,
-                column,
-                format!("the template `{template}` does not exist in the theme"),
-            )
-            .with_hint("name a template of the theme (page.html, section.html…) or add it to the theme's templates/"));
+        if self.theme.tera.contains_template(template) {
+            return Ok(template);
         }
-        let ctx = self.page_context(page);
+        let (line, column) = p.key_position("template");
+        Err(Diagnostic::error(
+            &p.file,
+            line,
+            column,
+            format!("the template `{template}` does not exist in the theme"),
+        )
+        .with_hint("name a template of the theme (page.html, section.html…) or add it to the theme's templates/"))
+    }
+
+    /// Renders `page` with its context and sidebar.
+    fn render_with(
+        &self,
+        page: PageId,
+        template: &str,
+        ctx: &PageContext,
+        sidebar: tera::Value,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut map = tera::Value::from_serializable(ctx).into_map().unwrap_or_default();
+        map.insert("sidebar".into(), sidebar);
         let mut context = tera::Context::new();
-        context.insert_value("page", self.with_sidebar(&ctx, Some(page)));
+        context.insert_value("page", tera::Value::from(map));
         let html = self.theme.tera.render(template, &context).map_err(|e| {
             Diagnostic::error(
-                &p.file,
+                &self.site.content.pages[page].file,
                 0,
                 0,
                 format!("rendering with template `{template}` failed: {}", full_error(&e)),
             )
             .with_hint("fix the template, or the front matter value it uses")
         })?;
-        Ok((format!("{}index.html", p.path), html.into_bytes()))
+        Ok(html.into_bytes())
     }
 
-    /// The page context as a Tera map with the shared sidebar value added as `page.sidebar`.
-    fn with_sidebar(&self, ctx: &PageContext, page: Option<PageId>) -> tera::Value {
-        let mut map = tera::Value::from_serializable(ctx).into_map().unwrap_or_default();
-        map.insert("sidebar".into(), self.sidebar_value(page));
-        tera::Value::from(map)
+    fn render_page(&self, page: PageId) -> Result<(String, Vec<u8>), Diagnostic> {
+        let template = self.template_of(page)?;
+        let (sidebar, _) = self.sidebar_value(Some(page));
+        let bytes = self.render_with(page, template, &self.page_context(page), sidebar)?;
+        Ok((format!("{}index.html", self.site.content.pages[page].path), bytes))
+    }
+
+    /// Renders `page` into `sink`, or hands the sink the previous build's file when `pages`
+    /// knows it was made from the same inputs (see `render/cache.rs`).
+    fn render_page_into(&self, page: PageId, pages: Option<&cache::Pages>, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let template = self.template_of(page)?;
+        let path = format!("{}index.html", self.site.content.pages[page].path);
+        let ctx = self.page_context(page);
+        let (sidebar, sidebar_hash) = self.sidebar_value(Some(page));
+        let key = match (pages, self.fingerprint, sidebar_hash) {
+            (Some(_), Some(fingerprint), Some(sidebar)) => cache::hash_of(
+                &ctx,
+                &[&fingerprint.to_le_bytes(), &sidebar.to_le_bytes(), template.as_bytes()],
+            ),
+            _ => None,
+        };
+        if let (Some(pages), Some(key)) = (pages, key)
+            && let Some(entry) = pages.hit(&path, key)
+            && sink.reuse(&path, entry.hash, entry.len)?
+        {
+            pages.keep(path, entry);
+            return Ok(());
+        }
+        let bytes = self.render_with(page, template, &ctx, sidebar)?;
+        if let (Some(pages), Some(key)) = (pages, key) {
+            let entry = cache::Entry {
+                key,
+                hash: crate::output::content_hash(&bytes),
+                len: bytes.len() as u64,
+            };
+            pages.keep(path.clone(), entry);
+        }
+        sink.bytes(path, bytes)
     }
 
     fn render_404(&self) -> Result<Vec<u8>, Diagnostic> {
@@ -325,8 +378,10 @@ impl<'a> Renderer<'a> {
             term: None,
             glossary: Vec::new(),
         };
+        let mut map = tera::Value::from_serializable(&ctx).into_map().unwrap_or_default();
+        map.insert("sidebar".into(), self.sidebar_value(None).0);
         let mut context = tera::Context::new();
-        context.insert_value("page", self.with_sidebar(&ctx, None));
+        context.insert_value("page", tera::Value::from(map));
         self.theme
             .tera
             .render("404.html", &context)
@@ -347,6 +402,9 @@ impl<'a> Renderer<'a> {
 /// Built once per full build; the dev server keeps it to re-render single pages.
 pub struct Templates {
     theme: Theme,
+    /// A hash of the templates and the values every page shares; none when the templates'
+    /// output is not a function of their context (see [`Theme::fingerprint`]).
+    fingerprint: Option<u64>,
 }
 
 impl Templates {
@@ -357,34 +415,42 @@ impl Templates {
 
     /// Loads and compiles the site's theme and fills in the values every page shares.
     pub fn new(site: &Site) -> Result<Templates, BuildError> {
-        let Theme { mut tera, assets } = Theme::load(&site.root, &site.config.theme)?;
+        let Theme {
+            mut tera,
+            assets,
+            fingerprint,
+        } = Theme::load(&site.root, &site.config.theme)?;
         let base_url = if site.base.origin.is_empty() {
             site.base.path.clone()
         } else {
             site.base.absolute("")
         };
-        let global = tera.global_context();
-        global.insert(
-            "site",
-            &SiteContext {
-                title: &site.config.title,
-                description: &site.config.description,
-                author: &site.config.author,
-                language: &site.config.language,
-                base_url,
-                base_path: &site.base.path,
-                feed_url: crate::publish::has_feed(site).then(|| site.base.local(crate::publish::FEED)),
-                search: site.config.search.enabled,
-                search_version: crate::publish::search::PAGEFIND_VERSION,
-            },
-        );
+        let site_context = SiteContext {
+            title: &site.config.title,
+            description: &site.config.description,
+            author: &site.config.author,
+            language: &site.config.language,
+            base_url,
+            base_path: &site.base.path,
+            feed_url: crate::publish::has_feed(site).then(|| site.base.local(crate::publish::FEED)),
+            search: site.config.search.enabled,
+            search_version: crate::publish::search::PAGEFIND_VERSION,
+        };
         let asset_urls: BTreeMap<&str, String> = assets
             .iter()
             .map(|a| (a.name.as_str(), site.base.local(&a.path)))
             .collect();
+        let fingerprint = fingerprint.and_then(|f| cache::hash_of(&(&site_context, &asset_urls), &[&f.to_le_bytes()]));
+        let global = tera.global_context();
+        global.insert("site", &site_context);
         global.insert("assets", &asset_urls);
         Ok(Templates {
-            theme: Theme { tera, assets },
+            theme: Theme {
+                tera,
+                assets,
+                fingerprint: None,
+            },
+            fingerprint,
         })
     }
 
@@ -411,6 +477,7 @@ impl Templates {
             order_pos,
             window,
             sidebars: Default::default(),
+            fingerprint: self.fingerprint,
         }
     }
 }
@@ -441,16 +508,17 @@ pub fn render_pages(
 
 /// Renders every page, the 404 page and the theme's assets into `sink`, each page as soon
 /// as it is rendered. Every page is rendered even after an error, so one run reports them all.
-pub fn render_site_into(site: &Site, templates: &Templates, sink: &dyn Sink) -> Result<(), BuildError> {
+/// With `pages`, a page made from the same inputs as in the last build is taken from it.
+pub fn render_site_into(
+    site: &Site,
+    templates: &Templates,
+    pages: Option<&cache::Pages>,
+    sink: &dyn Sink,
+) -> Result<(), BuildError> {
     let renderer = templates.renderer(site);
     let mut errors: Vec<Diagnostic> = (0..site.content.pages.len())
         .into_par_iter()
-        .filter_map(|p| {
-            renderer
-                .render_page(p)
-                .and_then(|(path, bytes)| sink.bytes(path, bytes))
-                .err()
-        })
+        .filter_map(|p| renderer.render_page_into(p, pages, sink).err())
         .collect();
     match renderer.render_404() {
         Ok(not_found) => errors.extend(sink.bytes("404.html".to_string(), not_found).err()),
@@ -469,7 +537,7 @@ pub fn render_site_into(site: &Site, templates: &Templates, sink: &dyn Sink) -> 
 /// Renders every page, the 404 page and the theme's assets into an in-memory [`Output`].
 pub fn render_site_with(site: &Site, templates: &Templates) -> Result<Output, BuildError> {
     let sink = Collect::default();
-    render_site_into(site, templates, &sink)?;
+    render_site_into(site, templates, None, &sink)?;
     Ok(sink.into_output())
 }
 

@@ -39,14 +39,17 @@ impl<'a> Renderer<'a> {
         (section, self.window[p])
     }
 
-    /// The sidebar for `page` as a shared Tera value, built once per (section, window).
-    pub(super) fn sidebar_value(&self, page: Option<PageId>) -> tera::Value {
+    /// The sidebar for `page` as a shared Tera value, built once per (section, window),
+    /// with the hash of what it shows (part of the key of each page that shows it).
+    pub(super) fn sidebar_value(&self, page: Option<PageId>) -> super::BuiltSidebar {
         let key = self.window_of(page);
         let cached = self.sidebars.lock().ok().and_then(|m| m.get(&key).cloned());
         if let Some(v) = cached {
             return v;
         }
-        let value = tera::Value::from_serializable(&self.sidebar(key.0, key.1));
+        let sidebar = self.sidebar(key.0, key.1);
+        let hash = super::cache::hash_of(&sidebar, &[]);
+        let value = (tera::Value::from_serializable(&sidebar), hash);
         if let Ok(mut m) = self.sidebars.lock() {
             m.insert(key, value.clone());
         }

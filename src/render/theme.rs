@@ -55,6 +55,27 @@ pub struct Theme {
     pub tera: Tera,
     /// Static files, with their hashed output paths.
     pub assets: Vec<ThemeAsset>,
+    /// A hash of every template, when their output depends on nothing but what they are
+    /// given: none when a template calls one of Tera's functions that read the clock, the
+    /// environment or a random number, whose pages can then never be reused.
+    pub fingerprint: Option<u64>,
+}
+
+/// Tera's functions whose result is not a function of the template's context.
+const IMPURE_FUNCTIONS: &[&str] = &["now(", "get_env(", "get_random("];
+
+/// See [`Theme::fingerprint`].
+fn fingerprint<'a>(templates: impl Iterator<Item = (&'a String, &'a String)>) -> Option<u64> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for (name, text) in templates {
+        if IMPURE_FUNCTIONS.iter().any(|f| text.contains(f)) {
+            return None;
+        }
+        for part in [name.as_bytes(), &[0], text.as_bytes(), &[0]] {
+            hasher.update(part);
+        }
+    }
+    Some(hasher.digest())
 }
 
 /// `style.css` + hash → `assets/style.<hash>.css`, so a redeploy never serves stale files.
@@ -128,6 +149,7 @@ impl Theme {
                 }
             }
         }
+        let fingerprint = fingerprint(templates.iter().map(|(n, (t, _))| (n, t)));
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.add_raw_templates(templates.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
@@ -151,7 +173,11 @@ impl Theme {
                 bytes,
             })
             .collect();
-        Ok(Theme { tera, assets })
+        Ok(Theme {
+            tera,
+            assets,
+            fingerprint,
+        })
     }
 }
 
@@ -181,6 +207,19 @@ mod tests {
         assert!(a.starts_with("assets/style.") && a.ends_with(".css"), "{a}");
         assert_ne!(a, b);
         assert_eq!(a, hashed_path("style.css", b"body{}"));
+    }
+
+    #[test]
+    fn templates_that_read_the_clock_or_environment_are_never_reused() {
+        let pure = [("page.html".to_string(), "{{ page.title }}".to_string())];
+        let a = fingerprint(pure.iter().map(|(n, t)| (n, t)));
+        assert!(a.is_some());
+        let edited = [("page.html".to_string(), "{{ page.url }}".to_string())];
+        assert_ne!(a, fingerprint(edited.iter().map(|(n, t)| (n, t))));
+        for call in ["{{ now() }}", "{{ get_env(name=\"HOME\") }}", "{{ get_random(end=9) }}"] {
+            let impure = [("base.html".to_string(), call.to_string())];
+            assert_eq!(fingerprint(impure.iter().map(|(n, t)| (n, t))), None, "{call}");
+        }
     }
 
     #[test]

@@ -1,0 +1,146 @@
+//! Rendered pages in the build cache (`.quire-cache/pages.cbor`): for each output path, a
+//! hash of everything its template was given and a hash of the bytes it made.
+//!
+//! A page whose inputs hash the same as in the last build is not rendered again: the
+//! previous output file is taken over, after checking that it still holds those bytes
+//! (see [`crate::output::Sink::reuse`]). The inputs are the templates, the values every
+//! page shares and the page's own context with its sidebar, serialized exactly as the
+//! template sees them; so a title edited on one page changes the key of every page whose
+//! sidebar, breadcrumbs or previous/next links show it, and nothing else.
+
+use crate::cache::{Cache, Pending};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The cache file.
+const FILE: &str = "pages.cbor";
+
+/// One rendered page: the key of its inputs and what they made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, minicbor::Encode, minicbor::Decode)]
+pub struct Entry {
+    /// The hash of the template's inputs.
+    #[n(0)]
+    pub key: u64,
+    /// [`crate::output::content_hash`] of the page's bytes.
+    #[n(1)]
+    pub hash: u64,
+    /// The page's length in bytes.
+    #[n(2)]
+    pub len: u64,
+}
+
+/// The last build's pages and this build's, as they are rendered.
+#[derive(Default)]
+pub struct Pages {
+    previous: HashMap<String, Entry>,
+    current: Mutex<Vec<(String, Entry)>>,
+}
+
+impl Pages {
+    /// The pages the last build kept; none when there are none or they cannot be read.
+    pub fn load(cache: &Cache) -> Pages {
+        let previous = cache
+            .read(FILE)
+            .and_then(|bytes| minicbor::decode::<Vec<(String, Entry)>>(&bytes).ok())
+            .map(|entries| entries.into_iter().collect())
+            .unwrap_or_default();
+        Pages {
+            previous,
+            current: Mutex::default(),
+        }
+    }
+
+    /// The last build's entry for `path`, if its inputs had the same `key`.
+    pub fn hit(&self, path: &str, key: u64) -> Option<Entry> {
+        self.previous.get(path).filter(|e| e.key == key).copied()
+    }
+
+    /// Records this build's `entry` for `path`.
+    pub fn keep(&self, path: String, entry: Entry) {
+        self.current
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((path, entry));
+    }
+
+    /// Writes this build's pages (and only them), to replace the last build's when committed.
+    pub fn save(self, cache: &Cache) -> anyhow::Result<Pending> {
+        let mut entries = self
+            .current
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        cache.write_with(FILE, |w| {
+            minicbor::encode(&entries, minicbor::encode::write::Writer::new(w))
+                .map_err(|e| std::io::Error::other(format!("cannot encode the page cache: {e}")))
+        })
+    }
+}
+
+/// A [`std::io::Write`] that only hashes what is written: a context is serialized into it
+/// to key the page without holding the serialization.
+pub struct Hasher(pub xxhash_rust::xxh3::Xxh3);
+
+impl Hasher {
+    /// A hasher that starts with `parts` (each ended by a zero byte).
+    pub fn with(parts: &[&[u8]]) -> Hasher {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for part in parts {
+            h.update(part);
+            h.update(&[0]);
+        }
+        Hasher(h)
+    }
+}
+
+impl std::io::Write for Hasher {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The hash of `value` as JSON, the form Tera receives it in.
+pub fn hash_of(value: &impl serde::Serialize, seed: &[&[u8]]) -> Option<u64> {
+    let mut hasher = Hasher::with(seed);
+    serde_json::to_writer(&mut hasher, value).ok()?;
+    Some(hasher.0.digest())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_survive_a_round_trip_and_only_matching_keys_hit() {
+        let dir = std::env::temp_dir().join(format!("quire-page-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cache = Cache::at(&dir);
+        let pages = Pages::load(&cache);
+        assert_eq!(pages.hit("a/index.html", 1), None, "an empty cache hits nothing");
+        let entry = Entry {
+            key: 7,
+            hash: 9,
+            len: 3,
+        };
+        pages.keep("a/index.html".into(), entry);
+        pages.save(&cache).unwrap().commit().unwrap();
+        let again = Pages::load(&cache);
+        assert_eq!(again.hit("a/index.html", 7), Some(entry));
+        assert_eq!(again.hit("a/index.html", 8), None, "other inputs");
+        assert_eq!(again.hit("b/index.html", 7), None, "another page");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_hash_follows_every_value_and_the_seed() {
+        let a = hash_of(&("title", 1), &[b"t"]);
+        assert_eq!(a, hash_of(&("title", 1), &[b"t"]));
+        assert_ne!(a, hash_of(&("title", 2), &[b"t"]));
+        assert_ne!(a, hash_of(&("title", 1), &[b"u"]));
+    }
+}
