@@ -349,24 +349,38 @@ fn compare(title: &str, contenders: &[Contender], runs: usize) {
 }
 
 /// Second builds after a one-page body edit, on top of the previous output: with the build
-/// cache (`.quire-cache/`, the default) and with `--no-cache`, interleaved, medians.
+/// cache (`.quire-cache/` and the spare output tree, the default) and with `--no-cache`,
+/// interleaved, medians. Each kind builds into an output of its own, so that a `--no-cache`
+/// build never replaces the output the next cached build starts from.
 fn rebuilds(bin: &Path, root: &Path, runs: usize) {
-    let out = root.join("public-rebuild");
-    let _ = std::fs::remove_dir_all(&out);
-    let _ = std::fs::remove_dir_all(root.join(".quire-cache"));
+    let outs = [root.join("public-rebuild"), root.join("public-rebuild-no-cache")];
+    let clean = || {
+        for out in &outs {
+            let _ = std::fs::remove_dir_all(out);
+            let name = out.file_name().unwrap().to_string_lossy();
+            let _ = std::fs::remove_dir_all(root.join(format!(".{name}.quire-spare")));
+        }
+        let _ = std::fs::remove_dir_all(root.join(".quire-cache"));
+    };
+    clean();
     let page = root.join("site/000-section-0/000-page-0.md");
     let original = std::fs::read_to_string(&page).unwrap();
-    let build = quire_build(bin, root, &out);
-    measure(&mut build());
+    let kinds = [None, Some("--no-cache")];
+    // The first build of each fills its cache and leaves the output the next one starts from.
+    for (out, extra) in outs.iter().zip(kinds) {
+        let mut cmd = quire_build(bin, root, out)();
+        cmd.args(extra);
+        measure(&mut cmd);
+    }
     let mut costs = [Vec::new(), Vec::new()];
     for run in 0..runs {
-        for (i, extra) in [None, Some("--no-cache")].into_iter().enumerate() {
+        for (i, (out, extra)) in outs.iter().zip(kinds).enumerate() {
             std::fs::write(
                 &page,
                 format!("{original}\nEdit {run} {i}: a sentence about compute.\n"),
             )
             .unwrap();
-            let mut cmd = build();
+            let mut cmd = quire_build(bin, root, out)();
             cmd.args(extra);
             costs[i].push(measure(&mut cmd));
         }
@@ -382,7 +396,7 @@ fn rebuilds(bin: &Path, root: &Path, runs: usize) {
             median(c.iter().map(|c| c.rss).collect())
         );
     }
-    let _ = std::fs::remove_dir_all(&out);
+    clean();
 }
 
 /// A Quire build of the site at `root` into `out`.

@@ -163,7 +163,7 @@ pub fn render_into(
         files: published,
         cache: search_pending,
     } = published?;
-    let mut pending: Vec<crate::cache::Pending> = search_pending.into_iter().collect();
+    let mut pending: Vec<crate::cache::Pending> = search_pending;
     if let (Some(pages), Some(cache)) = (pages, cache) {
         // A cache that cannot be written only costs the next build time.
         pending.extend(pages.save(cache).ok());

@@ -92,25 +92,44 @@ fn a_damaged_or_foreign_cache_is_ignored() {
     let out = temp_dir("cache-damaged-out");
     build(&root, &out.join("clean"), &["--no-cache"]);
     let clean = read_tree(&out.join("clean"));
-    build(&root, &out.join("fill"), &[]);
-    let good = std::fs::read(cache_file(&root)).unwrap();
-
-    let mut flipped = good.clone();
-    let middle = flipped.len() / 2;
-    flipped[middle] ^= 0x40;
-    let damaged: [(&str, Vec<u8>); 4] = [
-        ("one byte changed", flipped),
-        ("cut short", good[..good.len() / 3].to_vec()),
-        ("another version", b"quire-cache 0.0.1\n\x80".to_vec()),
-        ("not a cache", b"hello".to_vec()),
-    ];
-    for (what, bytes) in damaged {
-        std::fs::write(cache_file(&root), &bytes).unwrap();
-        let dir = out.join(what.replace(' ', "-"));
-        build(&root, &dir, &[]);
-        assert_eq!(read_tree(&dir), clean, "{what}: same bytes as without a cache");
+    // Every damaged file is read by a rebuild in place, where each cache would be used.
+    let filled = out.join("fill");
+    build(&root, &filled, &[]);
+    for file in ["search-en.cbor", "search-en-chunks.cbor", "pages.cbor"] {
+        let path = root.join(".quire-cache").join(file);
+        let good = std::fs::read(&path).unwrap_or_else(|e| panic!("{file} is written: {e}"));
+        let mut flipped = good.clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0x40;
+        let damaged: [(&str, Vec<u8>); 4] = [
+            ("one byte changed", flipped),
+            ("cut short", good[..good.len() / 3].to_vec()),
+            ("another version", b"quire-cache 0.0.1\n\x80".to_vec()),
+            ("not a cache", b"hello".to_vec()),
+        ];
+        for (what, bytes) in damaged {
+            std::fs::write(&path, &bytes).unwrap();
+            build(&root, &filled, &[]);
+            assert_eq!(
+                read_tree(&filled),
+                clean,
+                "{file}, {what}: same bytes as without a cache"
+            );
+            // Written again whole (a page's words may come out in another order).
+            let again = std::fs::read(&path).unwrap();
+            assert!(
+                again != bytes && again.len() == good.len(),
+                "{file}, {what}: written again"
+            );
+            let dir = out.join(what.replace(' ', "-"));
+            std::fs::write(&path, &bytes).unwrap();
+            build(&root, &dir, &[]);
+            assert_eq!(read_tree(&dir), clean, "{file}, {what}: same bytes in a new output");
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     }
     // A part file left by a killed build is cleared by the next build.
+    let good = std::fs::read(cache_file(&root)).unwrap();
     let leftover = root.join(".quire-cache/.search-en.cbor.99999.part");
     std::fs::write(&leftover, &good[..10]).unwrap();
     build(&root, &out.join("after-kill"), &[]);

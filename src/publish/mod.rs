@@ -84,7 +84,10 @@ pub fn published_files(
             cache: index.cache,
         });
     }
-    Ok(Published { files, cache: None })
+    Ok(Published {
+        files,
+        cache: Vec::new(),
+    })
 }
 
 /// Files to publish (output path, bytes), and a write to the build cache that waits for the
@@ -92,8 +95,8 @@ pub fn published_files(
 pub struct Published {
     /// The files.
     pub files: Vec<(String, Vec<u8>)>,
-    /// The search index's parts, written to the cache but not yet in place.
-    pub cache: Option<crate::cache::Pending>,
+    /// The search index's parts and chunks, written to the cache but not yet in place.
+    pub cache: Vec<crate::cache::Pending>,
 }
 
 /// Adds [`published_files`] to `output`.

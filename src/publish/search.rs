@@ -43,15 +43,14 @@ pub const PAGEFIND_VERSION: &str = "1.6.0";
 pub fn index_files(site: &Site, cache: Option<&crate::cache::Cache>) -> Result<super::Published, BuildError> {
     let pages = site.content.reading_order.par_iter().map(|&p| record(site, p));
     let language = language(site);
-    let mut indexer = Indexer::once();
-    if let Some(cache) = cache {
-        indexer.parts = cache::load(cache, &language);
-        indexer.cache = Some(cache.clone());
-    }
+    let mut indexer = match cache {
+        Some(cache) => Indexer::cached(cache, &language),
+        None => Indexer::once(),
+    };
     let files = indexer.index_pages(&language, pages)?;
     Ok(super::Published {
         files,
-        cache: indexer.pending.take(),
+        cache: std::mem::take(&mut indexer.pending),
     })
 }
 
@@ -173,8 +172,9 @@ pub struct Indexer {
     cache: Option<crate::cache::Cache>,
     /// How many pages the last index took from earlier work instead of splitting them.
     reused: usize,
-    /// This index's parts, written to the cache, to be put in place once the build succeeded.
-    pending: Option<crate::cache::Pending>,
+    /// This index's parts and chunks, written to the cache, to be put in place once the
+    /// build succeeded.
+    pending: Vec<crate::cache::Pending>,
 }
 
 impl Indexer {
@@ -183,6 +183,17 @@ impl Indexer {
         Indexer {
             once: true,
             ..Indexer::default()
+        }
+    }
+
+    /// An indexer for one index, starting from the work `cache` kept for `language` and
+    /// leaving this index's work there for the next build.
+    fn cached(cache: &crate::cache::Cache, language: &str) -> Indexer {
+        Indexer {
+            parts: cache::load(cache, language),
+            chunks: cache::load_chunks(cache, language),
+            cache: Some(cache.clone()),
+            ..Indexer::once()
         }
     }
 
@@ -248,7 +259,8 @@ impl Indexer {
         if let Some(cache) = &self.cache {
             // Before assembling, which takes the parts apart. A cache that cannot be written
             // only costs the next build time.
-            self.pending = cache::save(cache, &language, &parts).ok().flatten();
+            self.pending
+                .extend(cache::save(cache, &language, &parts).ok().flatten());
         }
         self.reused = parts.iter().filter(|(k, _)| previous.contains_key(k)).count();
         // Parts that came from the last index go, so that the ones reused here are only
@@ -258,7 +270,13 @@ impl Indexer {
             let owned = parts
                 .into_iter()
                 .map(|(_, p)| std::borrow::Cow::Owned(Arc::unwrap_or_clone(p)));
-            index::assemble(owned, &language, PAGEFIND_VERSION, &mut self.chunks)
+            let built = index::assemble(owned, &language, PAGEFIND_VERSION, &mut self.chunks);
+            if let Some(cache) = &self.cache {
+                // Assembling left the map holding exactly this index's chunks.
+                self.pending
+                    .extend(cache::save_chunks(cache, &language, &self.chunks).ok().flatten());
+            }
+            built
         } else {
             let borrowed = parts.iter().map(|(_, p)| std::borrow::Cow::Borrowed(&**p));
             let built = index::assemble(borrowed, &language, PAGEFIND_VERSION, &mut self.chunks);
@@ -460,11 +478,12 @@ mod tests {
         let cache = crate::cache::Cache::at(&dir);
         let fresh: BTreeMap<String, Vec<u8>> = index_records(records("en", 3)).unwrap().into_iter().collect();
         let cached_index = |records: Records| {
-            let mut indexer = Indexer::once();
-            indexer.parts = cache::load(&cache, "en");
-            indexer.cache = Some(cache.clone());
+            let mut indexer = Indexer::cached(&cache, "en");
             let files: BTreeMap<String, Vec<u8>> = indexer.index(records).unwrap().into_iter().collect();
-            indexer.pending.take().expect("a write to the cache").commit().unwrap();
+            assert_eq!(indexer.pending.len(), 2, "the parts and the chunks are written");
+            for pending in indexer.pending.drain(..) {
+                pending.commit().unwrap();
+            }
             (files, indexer.reused)
         };
         let (first, reused) = cached_index(records("en", 3));
@@ -472,6 +491,15 @@ mod tests {
         let (second, reused) = cached_index(records("en", 3));
         assert_eq!(second, fresh, "every part from the cache: the same bytes");
         assert_eq!(reused, records("en", 3).len(), "every page came from the cache");
+        // Every kept chunk is, byte for byte, one of the index's chunk files, and all are kept.
+        let chunks = cache::load_chunks(&cache, "en");
+        let chunk_files: Vec<&Vec<u8>> = second
+            .iter()
+            .filter(|(name, _)| name.ends_with(".pf_index"))
+            .map(|(_, bytes)| bytes)
+            .collect();
+        assert_eq!(chunks.len(), chunk_files.len());
+        assert!(chunks.values().all(|c| chunk_files.contains(&c)));
         let mut edited = records("en", 3);
         edited.pages[4].text.push_str(" brandnewword");
         let (third, reused) = cached_index(edited.clone());

@@ -1,6 +1,8 @@
-//! The pages' parts of the search index in the build cache (`.quire-cache/search-<lang>.cbor`),
-//! by the hash of each page's language, URL, title and text: the next `quire build` splits,
-//! packs and compresses only the pages whose hash is new.
+//! The search index in the build cache: the pages' parts (`.quire-cache/search-<lang>.cbor`),
+//! by the hash of each page's language, URL, title and text, so the next `quire build`
+//! splits, packs and compresses only the pages whose hash is new; and the compressed word
+//! chunks (`search-<lang>-chunks.cbor`), by the hash of their uncompressed bytes, so it
+//! compresses again only the chunks whose words changed.
 
 use super::index::PagePart;
 use crate::cache::{Cache, Pending};
@@ -10,8 +12,49 @@ use std::sync::Arc;
 /// The cache file for `language`; none for a language name that is not plain letters and
 /// digits (it comes from quire.toml and must not become a path).
 fn file_name(language: &str) -> Option<String> {
+    named(language, "")
+}
+
+/// `search-<language><suffix>.cbor`, for a plain language name only.
+fn named(language: &str, suffix: &str) -> Option<String> {
     (!language.is_empty() && language.chars().all(|c| c.is_ascii_alphanumeric()))
-        .then(|| format!("search-{language}.cbor"))
+        .then(|| format!("search-{language}{suffix}.cbor"))
+}
+
+/// The cache file of the compressed chunks for `language`.
+fn chunks_file(language: &str) -> Option<String> {
+    named(language, "-chunks")
+}
+
+/// The chunks the last build compressed, by the hash of their bytes; empty when there are
+/// none or they cannot be read.
+pub fn load_chunks(cache: &Cache, language: &str) -> hashbrown::HashMap<String, Vec<u8>> {
+    chunks_file(language)
+        .and_then(|name| cache.read(&name))
+        .and_then(|bytes| minicbor::decode::<Vec<(String, minicbor::bytes::ByteVec)>>(&bytes).ok())
+        .map(|entries| entries.into_iter().map(|(k, v)| (k, v.into())).collect())
+        .unwrap_or_default()
+}
+
+/// Writes `chunks` (this index's, and only them) for the next build.
+pub fn save_chunks(
+    cache: &Cache,
+    language: &str,
+    chunks: &hashbrown::HashMap<String, Vec<u8>>,
+) -> anyhow::Result<Option<Pending>> {
+    let Some(name) = chunks_file(language) else {
+        return Ok(None);
+    };
+    // Sorted, so that the same chunks make the same file.
+    let mut entries: Vec<(&str, &minicbor::bytes::ByteSlice)> =
+        chunks.iter().map(|(k, v)| (k.as_str(), v.as_slice().into())).collect();
+    entries.sort_unstable_by_key(|(k, _)| *k);
+    cache
+        .write_with(&name, |w| {
+            minicbor::encode(&entries, minicbor::encode::write::Writer::new(w))
+                .map_err(|e| std::io::Error::other(format!("cannot encode the search cache: {e}")))
+        })
+        .map(Some)
 }
 
 /// The parts the last build kept, by key; empty when there are none or they cannot be read.
@@ -45,8 +88,24 @@ mod tests {
     #[test]
     fn only_plain_language_names_become_files() {
         assert_eq!(file_name("en").as_deref(), Some("search-en.cbor"));
+        assert_eq!(chunks_file("zh").as_deref(), Some("search-zh-chunks.cbor"));
         for bad in ["", "../x", "en/..", "a.b", "é"] {
             assert_eq!(file_name(bad), None, "{bad}");
+            assert_eq!(chunks_file(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn chunks_survive_a_round_trip() {
+        let dir = std::env::temp_dir().join(format!("quire-chunk-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let cache = Cache::at(&dir);
+        let chunks: hashbrown::HashMap<String, Vec<u8>> =
+            [("en_b".to_string(), vec![0, 255, 7]), ("en_a".to_string(), Vec::new())].into();
+        save_chunks(&cache, "en", &chunks).unwrap().unwrap().commit().unwrap();
+        assert_eq!(load_chunks(&Cache::at(&dir), "en"), chunks);
+        assert!(load_chunks(&Cache::at(&dir), "fr").is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
