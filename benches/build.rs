@@ -374,30 +374,35 @@ fn rebuilds(bin: &Path, root: &Path, runs: usize) {
     }
     // A sentence added at the end moves no other word; one inserted a third of the way in
     // moves every later word of the page, so more of the index changes.
-    let third = original.len() / 3;
-    let cut = third + original[third..].find("\n\n").unwrap_or(0);
-    let edits: [(&str, Box<dyn Fn(&str) -> String>); 2] = [
-        ("sentence appended", Box::new(|s| format!("{original}\n{s}\n"))),
-        (
-            "sentence inserted a third of the way in",
-            Box::new(|s| format!("{}\n\n{s}{}", &original[..cut], &original[cut..])),
-        ),
-    ];
+    let cut = original
+        .match_indices("\n\n")
+        .map(|(i, _)| i)
+        .find(|&i| i >= original.len() / 3)
+        .unwrap_or(original.len());
+    let edits = ["sentence appended", "sentence inserted a third of the way in"];
+    let edit = |e: usize, sentence: &str| match e {
+        0 => format!("{original}\n{sentence}\n"),
+        _ => format!("{}\n\n{sentence}{}", &original[..cut], &original[cut..]),
+    };
     let mut costs: Vec<[Vec<Cost>; 2]> = (0..edits.len()).map(|_| [Vec::new(), Vec::new()]).collect();
     for run in 0..runs {
-        for (e, (_, edit)) in edits.iter().enumerate() {
+        for (e, costs) in costs.iter_mut().enumerate() {
             for (i, (out, extra)) in outs.iter().zip(kinds).enumerate() {
-                std::fs::write(&page, edit(&format!("Edit {run} {e} {i}: a sentence about compute."))).unwrap();
+                std::fs::write(
+                    &page,
+                    edit(e, &format!("Edit {run} {e} {i}: a sentence about compute.")),
+                )
+                .unwrap();
                 let mut cmd = quire_build(bin, root, out)();
                 cmd.args(extra);
-                costs[e][i].push(measure(&mut cmd));
+                costs[i].push(measure(&mut cmd));
             }
         }
     }
     std::fs::write(&page, &original).unwrap();
     println!("\nrebuild after a one-page body edit, search on: medians of {runs} interleaved builds");
     println!("| edit | build | wall | CPU | peak memory |\n| --- | --- | --- | --- | --- |");
-    for ((edit, _), costs) in edits.iter().zip(&costs) {
+    for (edit, costs) in edits.iter().zip(&costs) {
         for (name, c) in ["with the build cache", "--no-cache"].iter().zip(costs) {
             println!(
                 "| {edit} | {name} | {:.2} s | {:.2} s | {:.0} MiB |",
