@@ -297,7 +297,23 @@ mod tests {
                 ("c/d/index.html", "C"),
                 ("flip", "a file again"),
             ]),
-            files(&[("a/index.html", "A3")]),
+            files(&[("a/index.html", "A3"), ("dl", "a file")]),
+            // The spare of the next two builds still has `dl` as a file, and more than one
+            // file goes under it.
+            files(&[
+                ("a/index.html", "A3"),
+                ("dl/a.zip", "a"),
+                ("dl/b.zip", "b"),
+                ("dl/c/d.zip", "d"),
+            ]),
+            files(&[
+                ("a/index.html", "A3"),
+                ("dl/a.zip", "a"),
+                ("dl/b.zip", "b2"),
+                ("dl/c/d.zip", "d"),
+            ]),
+            files(&[("a/index.html", "A3"), ("dl/b.zip", "b2")]),
+            files(&[("a/index.html", "A3"), ("dl", "a file again")]),
         ];
         let mut trees = Vec::new();
         for spare in [false, true] {
@@ -316,6 +332,10 @@ mod tests {
                 stage.finish().unwrap();
                 if n == 2 {
                     std::fs::write(out.join("mine/notes"), "user file, edited").unwrap();
+                }
+                if n == 3 && spare {
+                    // A folder appears in the spare: the tree that becomes the next stage.
+                    let _ = std::fs::create_dir_all(root.join(".public.quire-spare/stray/deeper"));
                 }
                 seen.push(tree(&out));
             }
@@ -386,6 +406,42 @@ mod tests {
         assert!(e.contains("quire-spare") && e.contains("did not write"), "{e}");
         assert_eq!(std::fs::read_to_string(spare.join("precious")).unwrap(), "someone's");
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "2");
+    }
+
+    #[test]
+    fn a_link_in_the_spare_is_refused_and_nothing_is_written_through_it() {
+        let root = temp("spare-link");
+        let out = root.join("public");
+        write(&files(&[("index.html", "1"), ("page", "P")]), &root, &out).unwrap();
+        write(&files(&[("index.html", "2"), ("page", "P")]), &root, &out).unwrap();
+        let spare = root.join(".public.quire-spare");
+        let elsewhere = root.join("elsewhere");
+        std::fs::remove_file(spare.join("page")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, spare.join("page")).unwrap();
+        let e = write(&files(&[("index.html", "3"), ("page", "new")]), &root, &out)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("quire-spare") && e.contains("page") && e.contains("--no-cache"),
+            "{e}"
+        );
+        assert!(!elsewhere.exists(), "nothing was written through the link");
+        assert_eq!(std::fs::read_to_string(out.join("page")).unwrap(), "P");
+    }
+
+    #[test]
+    fn a_users_file_named_like_the_spares_list_is_never_written_into() {
+        let root = temp("spare-carried-name");
+        let out = root.join("public");
+        write(&files(&[("index.html", "1")]), &root, &out).unwrap();
+        std::fs::write(out.join(".quire-carried"), "the user's").unwrap();
+        write(&files(&[("index.html", "2")]), &root, &out).unwrap();
+        write(&files(&[("index.html", "3")]), &root, &out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join(".quire-carried")).unwrap(),
+            "the user's"
+        );
+        assert!(!root.join(".public.quire-spare").exists(), "no spare can list it");
     }
 
     #[test]

@@ -26,25 +26,40 @@ const CARRIED: &str = ".quire-carried";
 const IGNORE: &str = ".gitignore";
 const IGNORE_TEXT: &str = "# Quire's previous output, kept to make the next build faster: safe to delete.\n*\n";
 
-/// Every file and link under `dir` (not folders), relative and `/`-separated.
-fn files_under(dir: &Path) -> Result<Vec<String>> {
-    let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        files.push(rel.to_string_lossy().replace('\\', "/"));
-    }
-    Ok(files)
+/// What a tree holds, relative and `/`-separated: regular files, everything else that is
+/// not a folder (symbolic links), and folders.
+#[derive(Default)]
+struct Tree {
+    files: Vec<String>,
+    others: Vec<String>,
+    folders: Vec<String>,
 }
 
-/// Removes a file; one already gone (or whose folder became a file) is no error.
+/// The [`Tree`] under `dir`, links not followed.
+fn tree_under(dir: &Path) -> Result<Tree> {
+    let mut tree = Tree::default();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            tree.folders.push(rel);
+        } else if kind.is_file() {
+            tree.files.push(rel);
+        } else {
+            tree.others.push(rel);
+        }
+    }
+    Ok(tree)
+}
+
+/// Removes a file; one already gone, whose folder became a file, or that is a folder by now
+/// (another thread wrote under it) is no error.
 fn remove_file(path: &Path) -> Result<()> {
-    use std::io::ErrorKind::{NotADirectory, NotFound};
+    use std::io::ErrorKind::{IsADirectory, NotADirectory, NotFound};
     match std::fs::remove_file(path) {
-        Err(e) if ![NotFound, NotADirectory].contains(&e.kind()) => {
+        Err(e) if ![NotFound, NotADirectory, IsADirectory].contains(&e.kind()) => {
             Err(e).with_context(|| format!("cannot remove {}", path.display()))
         }
         _ => Ok(()),
@@ -63,12 +78,34 @@ pub(super) fn remove_empty_parents(base: &Path, rel: &str) {
 }
 
 /// Makes the previous output at `old`, just swapped out, the spare. `ours` are the files
-/// Quire wrote there and `carried` what it carried over. Returns `false`, changing nothing,
-/// when `old` holds anything else (a file that appeared in the output during the build),
-/// when Quire wrote a `.gitignore` there itself, or when a spare is already in the way.
-pub(super) fn keep(guard: &Guard, old: &Path, ours: &BTreeSet<String>, carried: &[(String, Kind)]) -> Result<bool> {
+/// Quire wrote there and `carried` what it carried over. Returns `false` when it cannot be
+/// kept, leaving `old` as it was for the ordinary removal: when `old` holds anything else
+/// (a file that appeared in the output during the build), when a name would clash with the
+/// spare's own files or cannot be listed, when a spare is already in the way, or on an error.
+pub(super) fn keep(guard: &Guard, old: &Path, ours: &BTreeSet<String>, carried: &[(String, Kind)]) -> bool {
+    match try_keep(guard, old, ours, carried) {
+        Ok(kept) => kept,
+        Err(_) => {
+            // What `try_keep` wrote; the user's own `.gitignore`, if any, is in the new output.
+            for name in [IGNORE, CARRIED] {
+                if let Ok(path) = guard.join(old, name) {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+            false
+        }
+    }
+}
+
+fn try_keep(guard: &Guard, old: &Path, ours: &BTreeSet<String>, carried: &[(String, Kind)]) -> Result<bool> {
     let spare = guard.sibling(SPARE);
-    if spare.exists() || ours.contains(IGNORE) {
+    let listable = |rel: &str| !rel.contains(['\n', '\r']);
+    if spare.exists()
+        || ours.contains(IGNORE)
+        || ours.contains(CARRIED)
+        || !ours.iter().all(|r| listable(r))
+        || carried.iter().any(|(r, _)| r == CARRIED || !listable(r))
+    {
         return Ok(false);
     }
     let carried_files: BTreeSet<&str> = carried
@@ -76,8 +113,9 @@ pub(super) fn keep(guard: &Guard, old: &Path, ours: &BTreeSet<String>, carried: 
         .filter(|(_, k)| *k != Kind::EmptyDir)
         .map(|(r, _)| r.as_str())
         .collect();
+    let tree = tree_under(old)?;
     let mut leftovers = Vec::new();
-    for rel in files_under(old)? {
+    for rel in tree.files {
         if rel == MANIFEST || ours.contains(&rel) || carried_files.contains(rel.as_str()) {
             continue;
         }
@@ -87,19 +125,26 @@ pub(super) fn keep(guard: &Guard, old: &Path, ours: &BTreeSet<String>, carried: 
         }
         return Ok(false);
     }
+    // Quire writes only regular files: a link where one of them was appeared meanwhile.
+    if tree.others.iter().any(|rel| !carried_files.contains(rel.as_str())) {
+        return Ok(false);
+    }
     for rel in leftovers {
         remove_file(&guard.join(old, &rel)?)?;
     }
     // The user's own `.gitignore`, carried over, is a link to theirs: unlinked, not written.
-    remove_file(&old.join(IGNORE))?;
-    std::fs::write(old.join(IGNORE), IGNORE_TEXT).with_context(|| format!("cannot write {}", old.display()))?;
+    let ignore = guard.join(old, IGNORE)?;
+    remove_file(&ignore)?;
+    std::fs::write(&ignore, IGNORE_TEXT).with_context(|| format!("cannot write {}", ignore.display()))?;
     let list: String = carried
         .iter()
         .map(|(rel, kind)| format!("{}\t{rel}\n", if *kind == Kind::EmptyDir { "dir" } else { "file" }))
         .collect();
-    std::fs::write(old.join(CARRIED), list).with_context(|| format!("cannot write {}", old.display()))?;
+    let list_path = guard.join(old, CARRIED)?;
+    std::fs::write(&list_path, list).with_context(|| format!("cannot write {}", list_path.display()))?;
     let manifest: String = ours.iter().map(|k| format!("{k}\n")).collect();
-    std::fs::write(old.join(MANIFEST), manifest).with_context(|| format!("cannot write {}", old.display()))?;
+    let manifest_path = guard.join(old, MANIFEST)?;
+    std::fs::write(&manifest_path, manifest).with_context(|| format!("cannot write {}", manifest_path.display()))?;
     std::fs::rename(old, &spare).with_context(|| format!("cannot move {} to {}", old.display(), spare.display()))?;
     Ok(true)
 }
@@ -111,30 +156,37 @@ pub(super) fn take(guard: &Guard, stage: &Path) -> Result<Option<BTreeSet<String
     if !spare.exists() {
         return Ok(None);
     }
-    let foreign = || {
+    let foreign = |what: &str| {
         anyhow::anyhow!(
-            "{} holds files Quire did not write; move what you need and delete the folder (it only makes builds faster)",
+            "{} {what}; move what you need and delete the folder, or build with --no-cache (the folder only makes builds faster)",
             spare.display()
         )
     };
-    let manifest = std::fs::read_to_string(spare.join(MANIFEST)).map_err(|_| foreign())?;
-    let carried_text = std::fs::read_to_string(spare.join(CARRIED)).map_err(|_| foreign())?;
+    let manifest = std::fs::read_to_string(spare.join(MANIFEST))
+        .map_err(|_| foreign("is not a spare Quire kept: it has no list of Quire's files"))?;
+    let carried_text = std::fs::read_to_string(spare.join(CARRIED))
+        .map_err(|_| foreign("is not a spare Quire kept: it has no list of the files it carried"))?;
     let ours: BTreeSet<String> = manifest.lines().map(str::to_string).collect();
     let mut carried: BTreeMap<String, bool> = BTreeMap::new();
     for line in carried_text.lines() {
         match line.split_once('\t') {
             Some(("dir", rel)) => carried.insert(rel.to_string(), true),
             Some(("file", rel)) => carried.insert(rel.to_string(), false),
-            _ => bail!(foreign()),
+            _ => bail!(foreign(&format!("has a damaged {CARRIED}"))),
         };
     }
-    for rel in files_under(&spare)? {
+    let tree = tree_under(&spare)?;
+    for rel in &tree.files {
         let known = [MANIFEST, CARRIED, IGNORE].contains(&rel.as_str())
-            || ours.contains(&rel)
-            || carried.get(&rel) == Some(&false);
+            || ours.contains(rel)
+            || carried.get(rel) == Some(&false);
         if !known {
-            bail!(foreign());
+            bail!(foreign(&format!("holds {rel}, which Quire did not write")));
         }
+    }
+    // Quire writes only regular files; a link is only there as a carried file of the user's.
+    if let Some(rel) = tree.others.iter().find(|rel| carried.get(*rel) != Some(&false)) {
+        bail!(foreign(&format!("holds {rel}, a link Quire did not make")));
     }
     std::fs::rename(&spare, stage)
         .with_context(|| format!("cannot move {} to {}", spare.display(), stage.display()))?;
@@ -151,6 +203,16 @@ pub(super) fn take(guard: &Guard, stage: &Path) -> Result<Option<BTreeSet<String
             remove_file(&path)?;
         }
         remove_empty_parents(stage, rel);
+    }
+    // Folders that hold none of Quire's files go, deepest first, as a fresh stage has none.
+    let needed: BTreeSet<&str> = ours
+        .iter()
+        .flat_map(|rel| rel.match_indices('/').map(move |(i, _)| &rel[..i]))
+        .collect();
+    for rel in tree.folders.iter().rev() {
+        if !needed.contains(rel.as_str()) {
+            let _ = std::fs::remove_dir(guard.join(stage, rel)?);
+        }
     }
     Ok(Some(ours))
 }
@@ -177,8 +239,12 @@ pub(super) fn clear_way(guard: &Guard, stage: &Path, spare: &BTreeSet<String>, r
     while let Some(i) = rel[end..].find('/') {
         end += i;
         let ancestor = &rel[..end];
+        // Once a first file went under it, another thread finds a folder there already.
         if spare.contains(ancestor) {
-            remove_file(&guard.join(stage, ancestor)?)?;
+            let path = guard.join(stage, ancestor)?;
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_dir()) {
+                remove_file(&path)?;
+            }
         }
         end += 1;
     }
@@ -189,7 +255,7 @@ pub(super) fn clear_way(guard: &Guard, stage: &Path, spare: &BTreeSet<String>, r
         .is_some_and(|k| k.starts_with(&folder))
     {
         let path = guard.join(stage, rel)?;
-        if path.is_dir() {
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
             std::fs::remove_dir_all(&path).with_context(|| format!("cannot remove {}", path.display()))?;
         }
     }
@@ -198,7 +264,12 @@ pub(super) fn clear_way(guard: &Guard, stage: &Path, spare: &BTreeSet<String>, r
 
 /// Removes a file the spare had that this build does not write.
 pub(super) fn remove_stale(guard: &Guard, stage: &Path, rel: &str) -> Result<()> {
-    remove_file(&guard.join(stage, rel)?)?;
+    let path = guard.join(stage, rel)?;
+    // A file of the spare that became a folder of this build stays.
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+        return Ok(());
+    }
+    remove_file(&path)?;
     remove_empty_parents(stage, rel);
     Ok(())
 }

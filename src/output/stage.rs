@@ -237,7 +237,8 @@ fn prepare(guard: &Guard, stage: &Path, spare: Option<&BTreeSet<String>>, rel: &
     };
     spare::clear_way(guard, stage, spare, rel)?;
     create_parent(target)?;
-    Ok(spare.contains(rel) && target.is_file())
+    // Not `is_file`, which follows links: only a regular file the spare left is Quire's.
+    Ok(spare.contains(rel) && std::fs::symlink_metadata(target).is_ok_and(|m| m.is_file()))
 }
 
 /// Makes the stage's `target` the previous output's file `old`.
@@ -424,12 +425,15 @@ impl<'g> Stage<'g> {
             unchanged: AtomicUsize::new(0),
             finished: false,
         };
-        if stage.spare.is_some() {
-            return Ok(stage);
+        if stage.spare.is_none() {
+            std::fs::create_dir_all(&stage.dir).with_context(|| format!("cannot create {}", stage.dir.display()))?;
         }
-        std::fs::create_dir_all(&stage.dir).with_context(|| format!("cannot create {}", stage.dir.display()))?;
+        // The output keeps its folder's permissions, whichever tree becomes it.
         if let Ok(meta) = std::fs::metadata(guard.out()) {
             let _ = std::fs::set_permissions(&stage.dir, meta.permissions());
+        }
+        if stage.spare.is_some() {
+            return Ok(stage);
         }
         // The manifest goes first, empty: it marks the stage as Quire's for the next build to
         // clear. `finish` writes the full list.
@@ -507,7 +511,7 @@ impl<'g> Stage<'g> {
         // From the swap on, the stage is the output: nothing may remove it any more.
         self.finished = true;
         if let Some(old) = swap(self.guard, &self.dir)? {
-            if self.keep_spare && spare::keep(self.guard, &old, &self.previous.ours, &self.previous.theirs)? {
+            if self.keep_spare && spare::keep(self.guard, &old, &self.previous.ours, &self.previous.theirs) {
                 return Ok(stats);
             }
             remove_previous(self.guard, &old, &self.previous)?;
