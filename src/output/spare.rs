@@ -191,9 +191,9 @@ pub(super) fn take(guard: &Guard, stage: &Path) -> Result<Option<BTreeSet<String
     std::fs::rename(&spare, stage)
         .with_context(|| format!("cannot move {} to {}", spare.display(), stage.display()))?;
     // From here on it is a stage: a kill leaves it for the next build to clear.
-    std::fs::write(stage.join(MANIFEST), "").with_context(|| format!("cannot write {}", stage.display()))?;
-    remove_file(&stage.join(IGNORE))?;
-    remove_file(&stage.join(CARRIED))?;
+    std::fs::write(guard.join(stage, MANIFEST)?, "").with_context(|| format!("cannot write {}", stage.display()))?;
+    remove_file(&guard.join(stage, IGNORE)?)?;
+    remove_file(&guard.join(stage, CARRIED)?)?;
     // The user's files are carried over again from the output when the build finishes.
     for (rel, is_dir) in carried.iter().rev() {
         let path = guard.join(stage, rel)?;
