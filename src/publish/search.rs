@@ -41,8 +41,13 @@ pub const PAGEFIND_VERSION: &str = "1.6.0";
 /// URL, title and text are unchanged, and this build's parts are written there for the
 /// next: the returned write, to commit when the whole build has succeeded.
 pub fn index_files(site: &Site, cache: Option<&crate::cache::Cache>) -> Result<super::Published, BuildError> {
-    let pages = site.content.reading_order.par_iter().map(|&p| record(site, p));
     let language = language(site);
+    // Keyed by what the record is made of, so that a page found in the cache needs no text.
+    let pages = site
+        .content
+        .reading_order
+        .par_iter()
+        .map(|&p| (record_key(site, &language, p), move || record(site, p)));
     let mut indexer = match cache {
         Some(cache) => Indexer::cached(cache, &language),
         None => Indexer::once(),
@@ -106,6 +111,31 @@ pub fn records(site: &Site) -> Records {
     }
 }
 
+/// The xxh3 hash of `parts`, each ended by a NUL, so that text moved from one part to the
+/// next changes it.
+fn hash_parts(parts: &[&str]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for part in parts {
+        h.update(part.as_bytes());
+        h.update(&[0]);
+    }
+    h.digest()
+}
+
+/// The key of page `p`'s record: everything [`record`] makes it from (its URL, title, the
+/// aliases of the term it defines and its HTML), marked apart from keys of finished records.
+fn record_key(site: &Site, language: &str, p: crate::content::PageId) -> u64 {
+    let page = &site.content.pages[p];
+    let aliases = site
+        .glossary
+        .by_page
+        .get(&p)
+        .map(|&t| site.glossary.terms[t].aliases.join("\u{1f}"))
+        .unwrap_or_default();
+    let url = site.base.local(&page.path);
+    hash_parts(&["page html", language, &url, &page.title, &aliases, &site.bodies[p].html])
+}
+
 /// What is indexed of page `p`.
 fn record(site: &Site, p: crate::content::PageId) -> Record {
     let page = &site.content.pages[p];
@@ -164,6 +194,8 @@ pub fn index_records(records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildEr
 pub struct Indexer {
     parts: HashMap<u64, Arc<index::PagePart>>,
     chunks: hashbrown::HashMap<String, Vec<u8>>,
+    /// The parts' bytes as the build cache held them (`quire build` only).
+    raw: cache::Raw,
     /// Indexes once and keeps nothing (`quire build`): each page's words move into the index
     /// instead of being copied, which halves the index's peak memory.
     once: bool,
@@ -189,8 +221,10 @@ impl Indexer {
     /// An indexer for one index, starting from the work `cache` kept for `language` and
     /// leaving this index's work there for the next build.
     fn cached(cache: &crate::cache::Cache, language: &str) -> Indexer {
+        let loaded = cache::load(cache, language);
         Indexer {
-            parts: cache::load(cache, language),
+            parts: loaded.parts,
+            raw: loaded.raw,
             chunks: cache::load_chunks(cache, language),
             cache: Some(cache.clone()),
             ..Indexer::once()
@@ -200,25 +234,22 @@ impl Indexer {
     /// The bundle for `records`, as [`index_records`] gives it.
     pub fn index(&mut self, records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
         let Records { language, pages } = records;
-        self.index_pages(&language, pages.into_par_iter())
+        let keyed = pages.into_par_iter().map(|r| {
+            let key = hash_parts(&[&language, &r.url, &r.title, &r.text]);
+            (key, move || r)
+        });
+        self.index_pages(&language, keyed)
     }
 
-    /// The bundle for the records `pages` yields in `language`.
-    fn index_pages(
+    /// The bundle for the pages `pages` yields in `language`, each as the key of everything
+    /// its record is made of and a way to make the record (only called for a new key).
+    fn index_pages<R: FnOnce() -> Record + Send>(
         &mut self,
         language: &str,
-        pages: impl IndexedParallelIterator<Item = Record>,
+        pages: impl IndexedParallelIterator<Item = (u64, R)>,
     ) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
         let language = language.to_string();
         let rules = language::Language::new(&language);
-        let key = |r: &Record| {
-            let mut h = xxhash_rust::xxh3::Xxh3::new();
-            for part in [language.as_str(), &r.url, &r.title, &r.text] {
-                h.update(part.as_bytes());
-                h.update(&[0]);
-            }
-            h.digest()
-        };
         let previous = std::mem::take(&mut self.parts);
         let cached = &previous;
         // Pagefind's runtime takes a fixed few tens of milliseconds to produce: overlap it
@@ -228,12 +259,11 @@ impl Indexer {
             || -> Vec<(u64, Arc<index::PagePart>)> {
                 pages
                     .into_par_iter()
-                    .map(|record| {
-                        let k = key(&record);
+                    .map(|(k, record)| {
                         if let Some(part) = cached.get(&k) {
                             return (k, part.clone());
                         }
-                        let Record { url, title, text } = record;
+                        let Record { url, title, text } = record();
                         let words = words::page_words(&text, &[title.as_str()], &rules);
                         let page = index::IndexedPage {
                             url,
@@ -260,7 +290,8 @@ impl Indexer {
             // Before assembling, which takes the parts apart. A cache that cannot be written
             // only costs the next build time.
             self.pending
-                .extend(cache::save(cache, &language, &parts).ok().flatten());
+                .extend(cache::save(cache, &language, &parts, &self.raw).ok().flatten());
+            self.raw = cache::Raw::default();
         }
         self.reused = parts.iter().filter(|(k, _)| previous.contains_key(k)).count();
         // Parts that came from the last index go, so that the ones reused here are only

@@ -57,22 +57,86 @@ pub fn save_chunks(
         .map(Some)
 }
 
-/// The parts the last build kept, by key; empty when there are none or they cannot be read.
-pub fn load(cache: &Cache, language: &str) -> HashMap<u64, Arc<PagePart>> {
-    file_name(language)
-        .and_then(|name| cache.read(&name))
-        .and_then(|bytes| minicbor::decode::<Vec<(u64, PagePart)>>(&bytes).ok())
-        .map(|entries| entries.into_iter().map(|(k, p)| (k, Arc::new(p))).collect())
-        .unwrap_or_default()
+/// The parts the last build kept, by key, each with the CBOR it was read from.
+#[derive(Default)]
+pub struct Loaded {
+    /// The parts, decoded.
+    pub parts: HashMap<u64, Arc<PagePart>>,
+    /// Where each part's bytes are in the file, written back as they are when the part is kept.
+    pub raw: Raw,
+}
+
+/// The parts' bytes in the cache file as read: the file, and each part's range in it.
+#[derive(Default)]
+pub struct Raw {
+    file: Vec<u8>,
+    ranges: HashMap<u64, std::ops::Range<usize>>,
+}
+
+impl Raw {
+    /// The bytes part `key` was read from.
+    fn get(&self, key: u64) -> Option<&[u8]> {
+        self.ranges.get(&key).and_then(|r| self.file.get(r.clone()))
+    }
+}
+
+/// The parts the last build kept; empty when there are none or they cannot be read.
+pub fn load(cache: &Cache, language: &str) -> Loaded {
+    use rayon::prelude::*;
+    let Some(bytes) = file_name(language).and_then(|name| cache.read(&name)) else {
+        return Loaded::default();
+    };
+    let Ok(entries) = minicbor::decode::<Vec<(u64, &minicbor::bytes::ByteSlice)>>(&bytes) else {
+        return Loaded::default();
+    };
+    // Each part is its own byte string, so they decode on every core.
+    let start = bytes.as_ptr() as usize;
+    let decoded: Option<Vec<(u64, PagePart, std::ops::Range<usize>)>> = entries
+        .par_iter()
+        .map(|(k, raw)| {
+            let part = minicbor::decode::<PagePart>(raw).ok()?;
+            let at = raw.as_ptr() as usize - start;
+            Some((*k, part, at..at + raw.len()))
+        })
+        .collect();
+    let Some(decoded) = decoded else {
+        return Loaded::default();
+    };
+    drop(entries);
+    let mut loaded = Loaded::default();
+    for (k, part, range) in decoded {
+        loaded.parts.insert(k, Arc::new(part));
+        loaded.raw.ranges.insert(k, range);
+    }
+    loaded.raw.file = bytes;
+    loaded
 }
 
 /// Writes `parts` (this build's pages, and only them) for the next build; they take the
-/// place of the last build's when the returned write is committed.
-pub fn save(cache: &Cache, language: &str, parts: &[(u64, Arc<PagePart>)]) -> anyhow::Result<Option<Pending>> {
+/// place of the last build's when the returned write is committed. A part found in `raw`
+/// is written as it was read; only new ones are encoded.
+pub fn save(
+    cache: &Cache,
+    language: &str,
+    parts: &[(u64, Arc<PagePart>)],
+    raw: &Raw,
+) -> anyhow::Result<Option<Pending>> {
+    use rayon::prelude::*;
     let Some(name) = file_name(language) else {
         return Ok(None);
     };
-    let entries: Vec<(u64, &PagePart)> = parts.iter().map(|(k, p)| (*k, &**p)).collect();
+    let encoded: Vec<(u64, std::borrow::Cow<[u8]>)> = parts
+        .par_iter()
+        .map(|(k, part)| {
+            let bytes = match raw.get(*k) {
+                Some(known) => std::borrow::Cow::Borrowed(known),
+                None => std::borrow::Cow::Owned(minicbor::to_vec(&**part)?),
+            };
+            Ok((*k, bytes))
+        })
+        .collect::<Result<_, minicbor::encode::Error<std::convert::Infallible>>>()
+        .map_err(|e| anyhow::anyhow!("cannot encode the search cache: {e}"))?;
+    let entries: Vec<(u64, &minicbor::bytes::ByteSlice)> = encoded.iter().map(|(k, b)| (*k, (&**b).into())).collect();
     cache
         .write_with(&name, |w| {
             minicbor::encode(&entries, minicbor::encode::write::Writer::new(w))
