@@ -522,6 +522,43 @@ mod tests {
     }
 
     #[test]
+    fn a_build_killed_while_the_spare_changes_hands_leaves_what_the_next_build_clears() {
+        // Killed between the rename that makes the spare the stage and anything after it, or
+        // in `keep` between writing the spare's lists and its rename: either way the tree
+        // Quire kept (its manifest, lists, and a link to the user's file) is at the stage's
+        // path. The next build clears it and writes what a build without spare writes.
+        let steps = [
+            files(&[("index.html", "1"), ("a/x", "x")]),
+            files(&[("index.html", "2"), ("a/x", "x")]),
+            files(&[("index.html", "3"), ("b/y", "y")]),
+        ];
+        let mut trees = Vec::new();
+        for kill in [false, true] {
+            let root = temp(&format!("spare-kill-{kill}"));
+            let out = root.join("public");
+            std::fs::create_dir_all(&out).unwrap();
+            std::fs::write(out.join("mine.txt"), "the user's").unwrap();
+            write(&steps[0], &root, &out).unwrap();
+            write(&steps[1], &root, &out).unwrap();
+            let spare = root.join(".public.quire-spare");
+            assert!(spare.join(".quire-carried").is_file());
+            if kill {
+                std::fs::rename(&spare, root.join(".public.quire-stage")).unwrap();
+            } else {
+                std::fs::remove_dir_all(&spare).unwrap();
+            }
+            write(&steps[2], &root, &out).unwrap();
+            assert!(
+                !root.join(".public.quire-stage").exists(),
+                "the leftover stage is cleared"
+            );
+            assert_eq!(std::fs::read_to_string(out.join("mine.txt")).unwrap(), "the user's");
+            trees.push(tree(&out));
+        }
+        assert_eq!(trees[0], trees[1]);
+    }
+
+    #[test]
     fn an_output_moved_aside_mid_swap_is_restored() {
         let root = temp("aside");
         let out = root.join("public");
