@@ -56,6 +56,14 @@ impl Cache {
         self.write_with(name, |w| w.write_all(bytes))?.commit()
     }
 
+    /// Writes `value` as CBOR to the file `name`, as [`Cache::write_with`] does.
+    pub fn write_cbor<T: minicbor::Encode<()>>(&self, name: &str, value: &T) -> Result<Pending> {
+        self.write_with(name, |w| {
+            minicbor::encode(value, minicbor::encode::write::Writer::new(w))
+                .map_err(|e| std::io::Error::other(format!("cannot encode {name}: {e}")))
+        })
+    }
+
     /// Writes what `fill` writes (streamed, so a large entry is never held in memory twice)
     /// beside the file `name`, which [`Pending::commit`] then replaces in one step; dropped
     /// uncommitted (the build failed), the new file goes and the folder is as before.

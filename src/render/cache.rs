@@ -70,10 +70,7 @@ impl Pages {
             .into_inner()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        cache.write_with(FILE, |w| {
-            minicbor::encode(&entries, minicbor::encode::write::Writer::new(w))
-                .map_err(|e| std::io::Error::other(format!("cannot encode the page cache: {e}")))
-        })
+        cache.write_cbor(FILE, &entries)
     }
 }
 

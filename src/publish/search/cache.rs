@@ -49,12 +49,7 @@ pub fn save_chunks(
     let mut entries: Vec<(&str, &minicbor::bytes::ByteSlice)> =
         chunks.iter().map(|(k, v)| (k.as_str(), v.as_slice().into())).collect();
     entries.sort_unstable_by_key(|(k, _)| *k);
-    cache
-        .write_with(&name, |w| {
-            minicbor::encode(&entries, minicbor::encode::write::Writer::new(w))
-                .map_err(|e| std::io::Error::other(format!("cannot encode the search cache: {e}")))
-        })
-        .map(Some)
+    cache.write_cbor(&name, &entries).map(Some)
 }
 
 /// The parts the last build kept, by key, each with the CBOR it was read from.
@@ -137,12 +132,7 @@ pub fn save(
         .collect::<Result<_, minicbor::encode::Error<std::convert::Infallible>>>()
         .map_err(|e| anyhow::anyhow!("cannot encode the search cache: {e}"))?;
     let entries: Vec<(u64, &minicbor::bytes::ByteSlice)> = encoded.iter().map(|(k, b)| (*k, (&**b).into())).collect();
-    cache
-        .write_with(&name, |w| {
-            minicbor::encode(&entries, minicbor::encode::write::Writer::new(w))
-                .map_err(|e| std::io::Error::other(format!("cannot encode the search cache: {e}")))
-        })
-        .map(Some)
+    cache.write_cbor(&name, &entries).map(Some)
 }
 
 #[cfg(test)]
