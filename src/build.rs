@@ -246,7 +246,8 @@ fn strict_failure(site: &Site, strict: bool) -> Option<BuildError> {
 /// Loads, checks, renders and writes the site; writes nothing if anything fails.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
-    let site = Site::load(&options.root, &options.site_options())?;
+    let cache = options.cache.then(|| crate::cache::Cache::at(&options.root));
+    let (site, bodies) = Site::load_cached(&options.root, &options.site_options(), cache.as_ref())?;
     if let Some(e) = strict_failure(&site, options.strict) {
         return Err(e.into());
     }
@@ -255,8 +256,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Each file goes into the stage as it is rendered; the stage replaces the output only
     // once everything succeeded (dropped on an error, it is removed).
     let stage = output::Streamed::open(&guard, options.cache)?;
-    let cache = options.cache.then(|| crate::cache::Cache::at(&options.root));
-    let pending = render_into(&site, &templates, site.config.search.enabled, cache.as_ref(), &stage)?;
+    let mut pending = render_into(&site, &templates, site.config.search.enabled, cache.as_ref(), &stage)?;
+    if let (Some(bodies), Some(cache)) = (bodies, &cache) {
+        // A cache that cannot be written only costs the next build time.
+        pending.extend(bodies.save(cache).ok());
+    }
     let written = stage.finish()?;
     // Only a build that succeeded updates the cache (one that cannot only costs time later).
     for pending in pending {

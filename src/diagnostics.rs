@@ -9,29 +9,37 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, minicbor::Encode, minicbor::Decode)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Does not stop the build (unless `--strict`).
+    #[n(0)]
     Warning,
     /// Stops the build.
+    #[n(1)]
     Error,
 }
 
 /// One problem in one file, at a 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, minicbor::Encode, minicbor::Decode)]
 pub struct Diagnostic {
     /// Path as shown to the user (relative to the site root when possible).
+    #[n(0)]
     pub file: PathBuf,
     /// 1-based line; 0 when the problem concerns the whole file.
+    #[n(1)]
     pub line: usize,
     /// 1-based column in characters; 0 when unknown.
+    #[n(2)]
     pub column: usize,
     /// Error or warning.
+    #[n(3)]
     pub severity: Severity,
     /// What is wrong.
+    #[n(4)]
     pub message: String,
     /// What to do about it.
+    #[n(5)]
     pub hint: Option<String>,
 }
 

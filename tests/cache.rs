@@ -95,7 +95,7 @@ fn a_damaged_or_foreign_cache_is_ignored() {
     // Every damaged file is read by a rebuild in place, where each cache would be used.
     let filled = out.join("fill");
     build(&root, &filled, &[]);
-    for file in ["search-en.cbor", "search-en-chunks.cbor", "pages.cbor"] {
+    for file in ["search-en.cbor", "search-en-chunks.cbor", "pages.cbor", "bodies.cbor"] {
         let path = root.join(".quire-cache").join(file);
         let good = std::fs::read(&path).unwrap_or_else(|e| panic!("{file} is written: {e}"));
         let mut flipped = good.clone();
@@ -224,6 +224,32 @@ fn rebuilds_in_place_write_the_bytes_of_clean_builds_after_each_kind_of_edit() {
             }),
         ),
         (
+            "the URL of a page others link to (its slug), their text unchanged",
+            Box::new(|| edit("site/guide/10-setup.md", "---\n", "---\nslug: installing\n")),
+        ),
+        (
+            "the base URL, which every link of every body starts with",
+            Box::new(|| {
+                edit(
+                    "quire.toml",
+                    "https://example.com/docs/",
+                    "https://example.org/handbook/",
+                )
+            }),
+        ),
+        (
+            "a page that starts including a file",
+            Box::new(|| {
+                std::fs::create_dir_all(root.join("snippets")).unwrap();
+                std::fs::write(root.join("snippets/part.md"), "Included words about compute.\n").unwrap();
+                append(&root.join("site/zeta.md"), "\n{{#include ../snippets/part.md}}\n");
+            }),
+        ),
+        (
+            "only the included file",
+            Box::new(|| std::fs::write(root.join("snippets/part.md"), "Other included words.\n").unwrap()),
+        ),
+        (
             "a page file edited in the output by hand, keeping its length",
             Box::new(|| {
                 let mut bytes = std::fs::read(out.join("index.html")).unwrap();
@@ -252,5 +278,40 @@ fn rebuilds_in_place_write_the_bytes_of_clean_builds_after_each_kind_of_edit() {
         );
     }
     assert!(root.join(".quire-cache/pages.cbor").is_file(), "the pages are cached");
-    assert!(String::from_utf8_lossy(&read_tree(&out)["alpha/index.html"]).contains("template edited"));
+    assert!(
+        root.join(".quire-cache/bodies.cbor").is_file(),
+        "the Markdown is cached"
+    );
+    let built = read_tree(&out);
+    assert!(String::from_utf8_lossy(&built["alpha/index.html"]).contains("template edited"));
+    let zeta = String::from_utf8_lossy(&built["zeta/index.html"]).into_owned();
+    assert!(
+        zeta.contains("Other included words."),
+        "the include's edit reached the page"
+    );
+    let intro = String::from_utf8_lossy(&built["intro/index.html"]).into_owned();
+    assert!(
+        intro.contains("href=\"/handbook/guide/installing/#install\""),
+        "an unchanged page's link follows its target's new URL"
+    );
+}
+
+/// A page taken from the cache still has its links checked against the pages as they are
+/// now: a heading it links to that goes away fails the build, naming the cached page.
+#[test]
+fn a_cached_page_linking_to_a_heading_that_went_fails_the_build() {
+    let root = fixture("cache-anchor");
+    build(&root, &root.join("public"), &[]);
+    let setup = root.join("site/guide/10-setup.md");
+    let text = std::fs::read_to_string(&setup).unwrap();
+    std::fs::write(&setup, text.replacen("## Install", "## Installation", 1)).unwrap();
+    let before = read_tree(&root.join("public"));
+    let out = common::quire(&["build", "--root", root.to_str().unwrap()]);
+    assert!(!out.status.success(), "the build fails");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("site/01-intro.md:8") && stderr.contains("install"),
+        "the error names the unchanged page's link: {stderr}"
+    );
+    assert_eq!(read_tree(&root.join("public")), before, "the output is as it was");
 }

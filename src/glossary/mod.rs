@@ -35,11 +35,13 @@ pub struct Term {
 }
 
 /// A use of a term on some page, with the sentence it stands in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, minicbor::Encode, minicbor::Decode)]
 pub struct TermUse {
     /// The term used.
+    #[n(0)]
     pub term: TermId,
     /// The sentence around the use, as plain text.
+    #[n(1)]
     pub sentence: String,
 }
 

@@ -43,54 +43,72 @@ pub fn parser_options() -> Options {
 }
 
 /// An entry of a page's table of contents (h2, with its h3 children).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, minicbor::Encode, minicbor::Decode)]
 pub struct TocEntry {
     /// Heading level, 2 or 3.
+    #[n(0)]
     pub level: u8,
     /// The heading's id (link target).
+    #[n(1)]
     pub id: String,
     /// The heading's plain text.
+    #[n(2)]
     pub title: String,
     /// h3 entries under an h2.
+    #[n(3)]
     pub children: Vec<TocEntry>,
 }
 
 /// A link to an anchor whose existence can only be checked once every page is rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, minicbor::Encode, minicbor::Decode)]
 pub struct AnchorCheck {
     /// The page linked to.
+    #[n(0)]
     pub target: PageId,
     /// The anchor (without `#`).
+    #[n(1)]
     pub anchor: String,
     /// Where the link is written.
+    #[n(2)]
     pub line: usize,
     /// Where the link is written.
+    #[n(3)]
     pub column: usize,
 }
 
 /// What rendering one page's Markdown yields.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, minicbor::Encode, minicbor::Decode)]
 pub struct Rendered {
     /// The body as HTML.
+    #[n(0)]
     pub html: String,
     /// h2/h3 headings, nested.
+    #[n(1)]
     pub toc: Vec<TocEntry>,
     /// Every id an anchor may point at on this page.
+    #[n(2)]
     pub ids: HashSet<String>,
     /// Anchors on other pages (or this one) to verify.
+    #[n(3)]
     pub anchor_checks: Vec<AnchorCheck>,
     /// Glossary terms used, in order of first use, each once.
+    #[n(4)]
     pub term_uses: Vec<TermUse>,
     /// The first paragraph as plain text (a fallback description).
+    #[n(5)]
     pub first_paragraph: String,
     /// Problems found (bad links, unknown terms).
+    #[n(6)]
     pub errors: Vec<Diagnostic>,
     /// Broken internal links, when `[links] internal = "warn"`.
+    #[n(7)]
     pub warnings: Vec<Diagnostic>,
     /// The files the page includes (`{{#include …}}`), as `root/…` paths.
+    #[n(8)]
     pub includes: Vec<PathBuf>,
     /// The id of the `# heading` that became the page's title, which the theme puts on the
     /// page's `<h1>`, so links to it (`page.html#title`, common in books) keep working.
+    #[n(9)]
     pub title_id: Option<String>,
 }
 

@@ -227,6 +227,18 @@ pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether two files' metadata name one inode.
+#[cfg(unix)]
+pub(super) fn same_inode(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+pub(super) fn same_inode(_a: &std::fs::Metadata, _b: &std::fs::Metadata) -> bool {
+    false
+}
+
 #[cfg(not(unix))]
 pub(super) fn same_file(_a: &Path, _b: &Path) -> bool {
     false

@@ -100,8 +100,20 @@ fn scan(out: &Path) -> Result<Previous> {
     if let Ok(text) = std::fs::read_to_string(out.join(MANIFEST)) {
         previous.manifest = text.lines().map(str::to_string).collect();
     }
+    // A folder is empty when the walk's next entry is not inside it (folders come before
+    // what they hold), which saves opening every folder twice.
+    let mut last_dir: Option<(PathBuf, String)> = None;
+    let empty_dir = |previous: &mut Previous, last: Option<(PathBuf, String)>, next: Option<&Path>| {
+        if let Some((path, rel)) = last
+            && next.is_none_or(|n| n.parent() != Some(path.as_path()))
+            && !previous.manifest.iter().any(|m| m.starts_with(&format!("{rel}/")))
+        {
+            previous.theirs.push((rel, Kind::EmptyDir));
+        }
+    };
     for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot read the output folder {}", out.display()))?;
+        empty_dir(&mut previous, last_dir.take(), Some(entry.path()));
         let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
         let rel = rel.to_string_lossy().replace('\\', "/");
         let kind = entry.file_type();
@@ -109,10 +121,7 @@ fn scan(out: &Path) -> Result<Previous> {
             continue;
         }
         if kind.is_dir() {
-            let empty = std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none());
-            if empty && !previous.manifest.iter().any(|m| m.starts_with(&format!("{rel}/"))) {
-                previous.theirs.push((rel, Kind::EmptyDir));
-            }
+            last_dir = Some((entry.path().to_path_buf(), rel));
             continue;
         }
         if kind.is_file() && previous.manifest.contains(&rel) {
@@ -123,6 +132,7 @@ fn scan(out: &Path) -> Result<Previous> {
             .theirs
             .push((rel, if kind.is_symlink() { Kind::Link } else { Kind::File }));
     }
+    empty_dir(&mut previous, last_dir, None);
     for (rel, _) in &previous.theirs {
         let mut dir = rel.as_str();
         while let Some((parent, _)) = dir.rsplit_once('/') {
@@ -261,24 +271,24 @@ fn remove_if_there(path: &Path) -> Result<()> {
     }
 }
 
-/// Whether the file at `path` hashes to `hash`, read in pieces into a buffer each thread
-/// keeps (a fresh buffer per file costs the kernel a page clearing per page read).
-fn hashes_to(path: &Path, hash: u64) -> bool {
+/// The metadata of the file at `path` when it is a regular file of `len` bytes that hash to
+/// `hash`: opened once, read in pieces into a buffer each thread keeps (a fresh buffer per
+/// file costs the kernel a page clearing per page read).
+fn verified(path: &Path, hash: u64, len: u64) -> Option<std::fs::Metadata> {
     use std::io::Read;
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
     }
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok().filter(|m| m.is_file() && m.len() == len)?;
     BUFFER.with_borrow_mut(|buffer| {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         loop {
             match file.read(buffer) {
-                Ok(0) => return hasher.digest() == hash,
+                Ok(0) => return (hasher.digest() == hash).then_some(meta),
                 Ok(n) => hasher.update(&buffer[..n]),
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return false,
+                Err(_) => return None,
             }
         }
     })
@@ -468,12 +478,18 @@ impl<'g> Stage<'g> {
             return Ok(false);
         }
         let old = self.guard.join(self.guard.out(), rel)?;
-        if !std::fs::metadata(&old).is_ok_and(|m| m.is_file() && m.len() == len) || !hashes_to(&old, hash) {
+        let Some(meta) = verified(&old, hash, len) else {
             return Ok(false);
-        }
+        };
         let target = self.guard.join(&self.dir, rel)?;
-        let in_spare = prepare(self.guard, &self.dir, self.spare.as_ref(), rel, &target)?;
-        keep_previous(&old, &target, in_spare)?;
+        // The common case of a rebuild: the stage, made from the spare, holds this very file
+        // already (one inode with the output's), so there is nothing to do.
+        let already = self.spare.as_ref().is_some_and(|s| s.contains(rel))
+            && std::fs::symlink_metadata(&target).is_ok_and(|t| t.is_file() && spare::same_inode(&t, &meta));
+        if !already {
+            let in_spare = prepare(self.guard, &self.dir, self.spare.as_ref(), rel, &target)?;
+            keep_previous(&old, &target, in_spare)?;
+        }
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         self.paths
             .lock()

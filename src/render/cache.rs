@@ -74,40 +74,6 @@ impl Pages {
     }
 }
 
-/// A [`std::io::Write`] that only hashes what is written: a context is serialized into it
-/// to key the page without holding the serialization.
-pub struct Hasher(pub xxhash_rust::xxh3::Xxh3);
-
-impl Hasher {
-    /// A hasher that starts with `parts` (each ended by a zero byte).
-    pub fn with(parts: &[&[u8]]) -> Hasher {
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        for part in parts {
-            h.update(part);
-            h.update(&[0]);
-        }
-        Hasher(h)
-    }
-}
-
-impl std::io::Write for Hasher {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// The hash of `value` as JSON, the form Tera receives it in.
-pub fn hash_of(value: &impl serde::Serialize, seed: &[&[u8]]) -> Option<u64> {
-    let mut hasher = Hasher::with(seed);
-    serde_json::to_writer(&mut hasher, value).ok()?;
-    Some(hasher.0.digest())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,13 +97,5 @@ mod tests {
         assert_eq!(again.hit("a/index.html", 8), None, "other inputs");
         assert_eq!(again.hit("b/index.html", 7), None, "another page");
         std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    #[test]
-    fn the_hash_follows_every_value_and_the_seed() {
-        let a = hash_of(&("title", 1), &[b"t"]);
-        assert_eq!(a, hash_of(&("title", 1), &[b"t"]));
-        assert_ne!(a, hash_of(&("title", 2), &[b"t"]));
-        assert_ne!(a, hash_of(&("title", 1), &[b"u"]));
     }
 }

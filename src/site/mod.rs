@@ -2,7 +2,7 @@
 //! and then handed, read-only, to the template stage.
 
 use crate::config::{BaseUrl, Config, LinkLevel, LinkPolicy};
-use crate::content::{Child, Content, LoadOptions, PageId};
+use crate::content::{Content, LoadOptions, PageId};
 use crate::diagnostics::{BuildError, Diagnostic};
 use crate::glossary::{Glossary, TermId};
 use crate::markdown::{self, Env, Rendered, Settings};
@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
+pub mod bodies;
 pub mod redirects;
 pub use redirects::{Destination, Redirect};
 
@@ -61,6 +62,16 @@ pub struct Site {
 impl Site {
     /// Loads, checks and renders the Markdown of the site at `root`.
     pub fn load(root: &Path, options: &SiteOptions) -> Result<Site, BuildError> {
+        Site::load_cached(root, options, None).map(|(site, _)| site)
+    }
+
+    /// [`Site::load`], taking from `cache` the rendered Markdown of the pages whose inputs did
+    /// not change; with a cache, also returns this build's bodies to keep for the next one.
+    pub fn load_cached(
+        root: &Path,
+        options: &SiteOptions,
+        cache: Option<&crate::cache::Cache>,
+    ) -> Result<(Site, Option<bodies::Kept>), BuildError> {
         // Every stage that can run does, so one run reports the errors of every file: a bad
         // `quire.toml` falls back to defaults, a page with bad front matter still exists.
         let (loaded, mut errors) = Config::load_all(root, options.base_url.as_deref());
@@ -87,7 +98,14 @@ impl Site {
                 .section_by_dir(config.glossary.section.trim_matches('/'))
                 .is_some(),
         };
-        let bodies = render_bodies(&content, &base, &glossary, config.glossary.link, &settings);
+        let inputs = bodies::Inputs {
+            config: &config,
+            content: &content,
+            base: &base,
+            glossary: &glossary,
+            settings: &settings,
+        };
+        let (bodies, kept) = bodies::render(&inputs, cache);
         for body in &bodies {
             errors.extend(body.errors.iter().cloned());
             warnings.extend(body.warnings.iter().cloned());
@@ -115,7 +133,7 @@ impl Site {
             }
         }
         warnings.sort();
-        Ok(Site {
+        let site = Site {
             root: root.to_path_buf(),
             config,
             base,
@@ -126,7 +144,8 @@ impl Site {
             warnings,
             settings,
             redirects,
-        })
+        };
+        Ok((site, kept))
     }
 
     /// Every file some page includes, as `root/…` paths (the dev server watches them).
@@ -328,58 +347,6 @@ impl Site {
         pages.dedup();
         Ok(Some(pages))
     }
-}
-
-/// Renders every page's Markdown in parallel. With `first-per-section`, the pages of one
-/// section share which terms are already linked, so a section is rendered in reading order.
-fn render_bodies(
-    content: &Content,
-    base: &BaseUrl,
-    glossary: &Glossary,
-    policy: LinkPolicy,
-    settings: &Settings,
-) -> Vec<Rendered> {
-    let env = Env {
-        content,
-        base,
-        glossary,
-        policy,
-        settings,
-    };
-    if policy != LinkPolicy::FirstPerSection {
-        return content
-            .pages
-            .par_iter()
-            .map(|page| markdown::render(&env, page, &mut HashSet::new()))
-            .collect();
-    }
-    let groups: Vec<Vec<PageId>> = content
-        .sections
-        .iter()
-        .map(|s| {
-            std::iter::once(s.index)
-                .chain(s.children.iter().filter_map(|c| match c {
-                    Child::Page(p) => Some(*p),
-                    Child::Section(_) => None,
-                }))
-                .collect()
-        })
-        .collect();
-    let rendered: Vec<Vec<(PageId, Rendered)>> = groups
-        .par_iter()
-        .map(|group| {
-            let mut linked: HashSet<TermId> = HashSet::new();
-            group
-                .iter()
-                .map(|&p| (p, markdown::render(&env, &content.pages[p], &mut linked)))
-                .collect()
-        })
-        .collect();
-    let mut bodies: Vec<Option<Rendered>> = (0..content.pages.len()).map(|_| None).collect();
-    for (p, r) in rendered.into_iter().flatten() {
-        bodies[p] = Some(r);
-    }
-    bodies.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 /// Every `page.md#anchor` must name a heading (or footnote) id of its target.

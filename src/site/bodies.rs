@@ -1,0 +1,263 @@
+//! Every page's Markdown rendered, on every core, and kept in the build cache
+//! (`.quire-cache/bodies.cbor`) so that the next `quire build` renders only what changed.
+//!
+//! A page's rendered Markdown depends on its own file and on what its links and glossary
+//! terms reach elsewhere in the site. So its key is a hash of the page's file (name and
+//! text) and of one fingerprint of the rest, taken once per build: `quire.toml`, the
+//! rendering settings, the base URL, every page's source file and URL, every section and
+//! content file, and every glossary term. Other pages' text is not in it: the only thing a
+//! page takes from another page's text, the ids its anchors point at, is checked after
+//! rendering (`check_anchors`), from the cached ids as from fresh ones. The files a page
+//! includes are checked by the hash of their bytes each build. Under the `first-per-section`
+//! glossary policy a page's links depend on the pages before it, so nothing is cached.
+
+use crate::cache::{Cache, Pending};
+use crate::config::{BaseUrl, Config, LinkPolicy};
+use crate::content::{Child, Content, PageId};
+use crate::glossary::{Glossary, TermId};
+use crate::markdown::{self, Env, Rendered, Settings};
+use minicbor::bytes::ByteSlice;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use xxhash_rust::xxh3::Xxh3;
+
+/// The cache file.
+const FILE: &str = "bodies.cbor";
+
+/// Everything rendering reads beyond the page itself.
+pub struct Inputs<'a> {
+    /// `quire.toml`.
+    pub config: &'a Config,
+    /// Every page, section and content file (for links).
+    pub content: &'a Content,
+    /// Where the site is published.
+    pub base: &'a BaseUrl,
+    /// The terms to link.
+    pub glossary: &'a Glossary,
+    /// Includes, heading ids, link level, glossary presence.
+    pub settings: &'a Settings,
+}
+
+/// One page's cached Markdown: the key of its inputs, the files it included with the hash of
+/// their bytes, and the rendered body as CBOR.
+type Entry<'b> = (u64, Vec<(String, u64)>, &'b ByteSlice);
+
+/// The last build's bodies, by page source, as read from the cache file.
+struct Previous<'b> {
+    /// The file's bytes, which every entry borrows from.
+    file: &'b [u8],
+    entries: HashMap<&'b str, Entry<'b>>,
+}
+
+/// A page's body as CBOR: where it is in the cache file read, or newly encoded.
+enum Body {
+    Read(std::ops::Range<usize>),
+    New(Vec<u8>),
+}
+
+/// One page to keep: its source, key, includes' hashes and body.
+type Keep = (String, u64, Vec<(String, u64)>, Body);
+
+/// What this build rendered or took from the cache, ready to be kept for the next one.
+pub struct Kept {
+    /// The cache file as read, holding the bodies that were taken from it.
+    file: Vec<u8>,
+    /// Per page, `None` for a page that must not be cached (it includes a file whose name is
+    /// not UTF-8).
+    entries: Vec<Option<Keep>>,
+}
+
+impl Kept {
+    /// Writes this build's bodies (and only them), to replace the last build's when
+    /// committed: the bodies taken from the cache as the bytes they were read from.
+    pub fn save(self, cache: &Cache) -> anyhow::Result<Pending> {
+        let entries: Vec<(&str, u64, &[(String, u64)], &ByteSlice)> = self
+            .entries
+            .iter()
+            .flatten()
+            .map(|(source, key, includes, body)| {
+                let bytes = match body {
+                    Body::Read(range) => self.file.get(range.clone()).unwrap_or_default(),
+                    Body::New(bytes) => bytes.as_slice(),
+                };
+                (source.as_str(), *key, includes.as_slice(), bytes.into())
+            })
+            .collect();
+        cache.write_cbor(FILE, &entries)
+    }
+}
+
+/// Renders every page's Markdown, taking from `cache` the bodies whose inputs did not change.
+/// With a cache, also returns what to keep for the next build.
+pub fn render(inputs: &Inputs, cache: Option<&Cache>) -> (Vec<Rendered>, Option<Kept>) {
+    let policy = inputs.config.glossary.link;
+    let env = Env {
+        content: inputs.content,
+        base: inputs.base,
+        glossary: inputs.glossary,
+        policy,
+        settings: inputs.settings,
+    };
+    let Some(cache) = cache.filter(|_| policy != LinkPolicy::FirstPerSection) else {
+        return (render_all(&env), None);
+    };
+    let file = cache.read(FILE).unwrap_or_default();
+    let previous = decode(&file);
+    let site = fingerprint(inputs);
+    let done: Vec<(Rendered, Option<Keep>)> = inputs
+        .content
+        .pages
+        .par_iter()
+        .map(|page| {
+            let key = page_key(site, page);
+            if let Some(hit) = previous.hit(&page.source, key) {
+                return hit;
+            }
+            let body = markdown::render(&env, page, &mut HashSet::new());
+            let keep = includes(&body).and_then(|inc| {
+                let bytes = minicbor::to_vec(&body).ok()?;
+                Some((page.source.clone(), key, inc, Body::New(bytes)))
+            });
+            (body, keep)
+        })
+        .collect();
+    drop(previous);
+    let (bodies, entries) = done.into_iter().unzip();
+    (bodies, Some(Kept { file, entries }))
+}
+
+impl Previous<'_> {
+    /// The cached body of `source` when its key matches and its includes are as they were,
+    /// with the entry to keep.
+    fn hit(&self, source: &str, key: u64) -> Option<(Rendered, Option<Keep>)> {
+        let (k, includes, body) = self.entries.get(source)?;
+        if *k != key || !includes.iter().all(|(path, hash)| file_hash(path) == Some(*hash)) {
+            return None;
+        }
+        let rendered: Rendered = minicbor::decode(body).ok()?;
+        // A body that was an error is never written, but a damaged file must not turn into one.
+        if !rendered.errors.is_empty() {
+            return None;
+        }
+        let at = body.as_ptr() as usize - self.file.as_ptr() as usize;
+        let range = at..at + body.len();
+        Some((
+            rendered,
+            Some((source.to_string(), key, includes.clone(), Body::Read(range))),
+        ))
+    }
+}
+
+/// The entries of a cache file; none when it cannot be decoded.
+fn decode(bytes: &[u8]) -> Previous<'_> {
+    let entries = minicbor::decode::<Vec<(&str, u64, Vec<(String, u64)>, &ByteSlice)>>(bytes)
+        .map(|list| list.into_iter().map(|(s, k, i, b)| (s, (k, i, b))).collect())
+        .unwrap_or_default();
+    Previous { file: bytes, entries }
+}
+
+/// The files `body` included with the hash of their bytes; `None` when one cannot be named
+/// in the cache (not UTF-8) or read.
+fn includes(body: &Rendered) -> Option<Vec<(String, u64)>> {
+    body.includes
+        .iter()
+        .map(|path| {
+            let name = path.to_str()?.to_string();
+            let hash = file_hash(&name)?;
+            Some((name, hash))
+        })
+        .collect()
+}
+
+/// The hash of the bytes of the file at `path`.
+fn file_hash(path: &str) -> Option<u64> {
+    std::fs::read(PathBuf::from(path))
+        .ok()
+        .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
+}
+
+/// The key of one page: the site's fingerprint, the page's file name and its text.
+fn page_key(site: u64, page: &crate::content::Page) -> u64 {
+    let mut h = Xxh3::new();
+    h.update(&site.to_le_bytes());
+    h.update(page.file.as_os_str().as_encoded_bytes());
+    h.update(&[0]);
+    h.update(page.text.as_bytes());
+    h.digest()
+}
+
+/// A hash of everything outside a page that rendering its Markdown reads.
+fn fingerprint(inputs: &Inputs) -> u64 {
+    let mut h = Xxh3::new();
+    let mut part = |bytes: &[u8]| {
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    part(b"quire bodies 1");
+    part(
+        &crate::cache::json_hash(inputs.config, &[])
+            .unwrap_or_default()
+            .to_le_bytes(),
+    );
+    let s = inputs.settings;
+    part(s.root.as_os_str().as_encoded_bytes());
+    part(format!("{:?} {:?} {}", s.heading_ids, s.links, s.glossary).as_bytes());
+    part(inputs.base.origin.as_bytes());
+    part(inputs.base.path.as_bytes());
+    for page in &inputs.content.pages {
+        part(page.source.as_bytes());
+        part(page.path.as_bytes());
+        part(format!("{} {} {} {:?}", page.is_index, page.bundle, page.section, page.prefix).as_bytes());
+    }
+    for section in &inputs.content.sections {
+        part(format!("{section:?}").as_bytes());
+    }
+    for asset in &inputs.content.assets {
+        part(format!("{asset:?}").as_bytes());
+    }
+    for term in &inputs.glossary.terms {
+        part(format!("{term:?}").as_bytes());
+    }
+    h.digest()
+}
+
+/// Renders every page's Markdown in parallel. With `first-per-section`, the pages of one
+/// section share which terms are already linked, so a section is rendered in reading order.
+fn render_all(env: &Env) -> Vec<Rendered> {
+    let content = env.content;
+    if env.policy != LinkPolicy::FirstPerSection {
+        return content
+            .pages
+            .par_iter()
+            .map(|page| markdown::render(env, page, &mut HashSet::new()))
+            .collect();
+    }
+    let groups: Vec<Vec<PageId>> = content
+        .sections
+        .iter()
+        .map(|s| {
+            std::iter::once(s.index)
+                .chain(s.children.iter().filter_map(|c| match c {
+                    Child::Page(p) => Some(*p),
+                    Child::Section(_) => None,
+                }))
+                .collect()
+        })
+        .collect();
+    let rendered: Vec<Vec<(PageId, Rendered)>> = groups
+        .par_iter()
+        .map(|group| {
+            let mut linked: HashSet<TermId> = HashSet::new();
+            group
+                .iter()
+                .map(|&p| (p, markdown::render(env, &content.pages[p], &mut linked)))
+                .collect()
+        })
+        .collect();
+    let mut bodies: Vec<Option<Rendered>> = (0..content.pages.len()).map(|_| None).collect();
+    for (p, r) in rendered.into_iter().flatten() {
+        bodies[p] = Some(r);
+    }
+    bodies.into_iter().map(Option::unwrap_or_default).collect()
+}
