@@ -39,15 +39,28 @@ pub struct Inputs<'a> {
     pub settings: &'a Settings,
 }
 
-/// One page's cached Markdown: the key of its inputs, the files it included with the hash of
-/// their bytes, and the rendered body as CBOR.
-type Entry<'b> = (u64, Vec<(String, u64)>, &'b ByteSlice);
+/// One page's cached Markdown, as the cache file holds it.
+#[derive(minicbor::Encode, minicbor::Decode)]
+struct Stored<'b> {
+    /// The page's source file, inside the content folder.
+    #[b(0)]
+    source: &'b str,
+    /// The hash of its inputs.
+    #[n(1)]
+    key: u64,
+    /// The files it included, each with the hash of its bytes.
+    #[n(2)]
+    includes: Vec<(String, u64)>,
+    /// The rendered body as CBOR.
+    #[b(3)]
+    body: &'b ByteSlice,
+}
 
 /// The last build's bodies, by page source, as read from the cache file.
 struct Previous<'b> {
     /// The file's bytes, which every entry borrows from.
     file: &'b [u8],
-    entries: HashMap<&'b str, Entry<'b>>,
+    entries: HashMap<&'b str, Stored<'b>>,
 }
 
 /// A page's body as CBOR: where it is in the cache file read, or newly encoded.
@@ -72,16 +85,19 @@ impl Kept {
     /// Writes this build's bodies (and only them), to replace the last build's when
     /// committed: the bodies taken from the cache as the bytes they were read from.
     pub fn save(self, cache: &Cache) -> anyhow::Result<Pending> {
-        let entries: Vec<(&str, u64, &[(String, u64)], &ByteSlice)> = self
+        let entries: Vec<Stored> = self
             .entries
             .iter()
             .flatten()
-            .map(|(source, key, includes, body)| {
-                let bytes = match body {
+            .map(|(source, key, includes, body)| Stored {
+                source,
+                key: *key,
+                includes: includes.clone(),
+                body: match body {
                     Body::Read(range) => self.file.get(range.clone()).unwrap_or_default(),
                     Body::New(bytes) => bytes.as_slice(),
-                };
-                (source.as_str(), *key, includes.as_slice(), bytes.into())
+                }
+                .into(),
             })
             .collect();
         cache.write_cbor(FILE, &entries)
@@ -131,7 +147,9 @@ impl Previous<'_> {
     /// The cached body of `source` when its key matches and its includes are as they were,
     /// with the entry to keep.
     fn hit(&self, source: &str, key: u64) -> Option<(Rendered, Option<Keep>)> {
-        let (k, includes, body) = self.entries.get(source)?;
+        let Stored {
+            key: k, includes, body, ..
+        } = self.entries.get(source)?;
         if *k != key || !includes.iter().all(|(path, hash)| file_hash(path) == Some(*hash)) {
             return None;
         }
@@ -151,8 +169,8 @@ impl Previous<'_> {
 
 /// The entries of a cache file; none when it cannot be decoded.
 fn decode(bytes: &[u8]) -> Previous<'_> {
-    let entries = minicbor::decode::<Vec<(&str, u64, Vec<(String, u64)>, &ByteSlice)>>(bytes)
-        .map(|list| list.into_iter().map(|(s, k, i, b)| (s, (k, i, b))).collect())
+    let entries = minicbor::decode::<Vec<Stored>>(bytes)
+        .map(|list| list.into_iter().map(|s| (s.source, s)).collect())
         .unwrap_or_default();
     Previous { file: bytes, entries }
 }
