@@ -257,11 +257,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // once everything succeeded (dropped on an error, it is removed).
     let stage = output::Streamed::open(&guard, options.cache)?;
     let mut pending = render_into(&site, &templates, site.config.search.enabled, cache.as_ref(), &stage)?;
-    if let (Some(bodies), Some(cache)) = (bodies, &cache) {
-        // A cache that cannot be written only costs the next build time.
-        pending.extend(bodies.save(cache).ok());
-    }
-    let written = stage.finish()?;
+    // The bodies are written to the cache while the stage is swapped in: neither waits for
+    // the other, and a failed swap drops the write uncommitted.
+    let (written, bodies) = std::thread::scope(|scope| {
+        let saved = scope.spawn(|| match (bodies, &cache) {
+            // A cache that cannot be written only costs the next build time.
+            (Some(bodies), Some(cache)) => bodies.save(cache, &site.bodies).ok(),
+            _ => None,
+        });
+        let written = stage.finish();
+        (written, saved.join().ok().flatten())
+    });
+    let written = written?;
+    pending.extend(bodies);
     // Only a build that succeeded updates the cache (one that cannot only costs time later).
     for pending in pending {
         let _ = pending.commit();

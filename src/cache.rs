@@ -98,7 +98,9 @@ impl Cache {
             fill(&mut w)?;
             let sum = w.sum.digest().to_le_bytes();
             w.inner.write_all(&sum)?;
-            w.inner.into_inner().map_err(|e| e.into_error())?.sync_data()
+            // No fsync: a kill cannot tear a written file, and a power loss that does is
+            // caught by the checksum, after which the file counts as empty.
+            w.inner.into_inner().map_err(|e| e.into_error()).map(drop)
         })();
         written.with_context(|| format!("cannot write {}", pending.part.display()))?;
         Ok(pending)

@@ -216,7 +216,6 @@ fn stage_file(
     source: &FileSource,
 ) -> Result<bool> {
     let target = guard.join(stage, rel)?;
-    let in_spare = prepare(guard, stage, spare, rel, &target)?;
     let bytes = match source {
         FileSource::Bytes(b) => std::borrow::Cow::Borrowed(b.as_slice()),
         FileSource::Copy(from) => {
@@ -225,18 +224,35 @@ fn stage_file(
     };
     if previous.ours.contains(rel) {
         let old = guard.join(guard.out(), rel)?;
-        let same = std::fs::metadata(&old).is_ok_and(|m| m.len() == bytes.len() as u64)
-            && std::fs::read(&old).is_ok_and(|b| b == *bytes);
-        if same {
-            keep_previous(&old, &target, in_spare)?;
+        if let Some(meta) = holds(&old, &bytes) {
+            // A rebuild's common case: the stage, made from the spare, has this very file.
+            let already = spare.is_some_and(|s| s.contains(rel))
+                && std::fs::symlink_metadata(&target).is_ok_and(|t| t.is_file() && spare::same_inode(&t, &meta));
+            if !already {
+                let in_spare = prepare(guard, stage, spare, rel, &target)?;
+                keep_previous(&old, &target, in_spare)?;
+            }
             return Ok(false);
         }
     }
-    if in_spare {
+    if prepare(guard, stage, spare, rel, &target)? {
         remove_if_there(&target)?;
     }
     std::fs::write(&target, &bytes).with_context(|| format!("cannot write {}", target.display()))?;
     Ok(true)
+}
+
+/// The metadata of the file at `path` when it is a regular file holding exactly `bytes`.
+fn holds(path: &Path, bytes: &[u8]) -> Option<std::fs::Metadata> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file() && m.len() == bytes.len() as u64)?;
+    let mut held = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut held).ok()?;
+    (held == bytes).then_some(meta)
 }
 
 /// Readies `target` (the stage's `rel`) to be written; `true` when the spare left a file there.
@@ -421,9 +437,18 @@ impl<'g> Stage<'g> {
     /// and the output it replaces becomes the next spare.
     pub fn open(guard: &'g Guard, use_spare: bool) -> Result<Stage<'g>> {
         recover(guard)?;
-        let previous = scan(guard.out())?;
         let dir = guard.sibling(STAGE);
-        let spare = if use_spare { spare::take(guard, &dir)? } else { None };
+        // Two trees, read apart: each walk is a thread's worth of system calls.
+        let (previous, spare) = std::thread::scope(|scope| {
+            let previous = scope.spawn(|| scan(guard.out()));
+            let spare = if use_spare { spare::take(guard, &dir) } else { Ok(None) };
+            let previous = previous
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the output folder crashed")));
+            (previous, spare)
+        });
+        let previous = previous?;
+        let spare = spare?;
         let stage = Stage {
             guard,
             dir,

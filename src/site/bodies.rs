@@ -63,10 +63,11 @@ struct Previous<'b> {
     entries: HashMap<&'b str, Stored<'b>>,
 }
 
-/// A page's body as CBOR: where it is in the cache file read, or newly encoded.
+/// A page's body as CBOR: where it is in the cache file read, or new (encoded from the
+/// site's body when the cache is written, so that it is never held twice).
 enum Body {
     Read(std::ops::Range<usize>),
-    New(Vec<u8>),
+    New,
 }
 
 /// One page to keep: its source, key, includes' hashes and body.
@@ -82,22 +83,35 @@ pub struct Kept {
 }
 
 impl Kept {
-    /// Writes this build's bodies (and only them), to replace the last build's when
-    /// committed: the bodies taken from the cache as the bytes they were read from.
-    pub fn save(self, cache: &Cache) -> anyhow::Result<Pending> {
+    /// Writes this build's bodies (and only them; `bodies` are the site's, by page), to
+    /// replace the last build's when committed: the bodies taken from the cache as the bytes
+    /// they were read from, the others encoded now.
+    pub fn save(self, cache: &Cache, bodies: &[Rendered]) -> anyhow::Result<Pending> {
+        let encoded: Vec<Option<Vec<u8>>> = self
+            .entries
+            .par_iter()
+            .zip(bodies)
+            .map(|(entry, body)| match entry {
+                Some((_, _, _, Body::New)) => minicbor::to_vec(body).ok(),
+                _ => None,
+            })
+            .collect();
         let entries: Vec<Stored> = self
             .entries
             .iter()
-            .flatten()
-            .map(|(source, key, includes, body)| Stored {
-                source,
-                key: *key,
-                includes: includes.clone(),
-                body: match body {
-                    Body::Read(range) => self.file.get(range.clone()).unwrap_or_default(),
-                    Body::New(bytes) => bytes.as_slice(),
-                }
-                .into(),
+            .zip(&encoded)
+            .filter_map(|(entry, new)| {
+                let (source, key, includes, body) = entry.as_ref()?;
+                let body = match body {
+                    Body::Read(range) => self.file.get(range.clone())?,
+                    Body::New => new.as_deref()?,
+                };
+                Some(Stored {
+                    source,
+                    key: *key,
+                    includes: includes.clone(),
+                    body: body.into(),
+                })
             })
             .collect();
         cache.write_cbor(FILE, &entries)
@@ -131,10 +145,7 @@ pub fn render(inputs: &Inputs, cache: Option<&Cache>) -> (Vec<Rendered>, Option<
                 return hit;
             }
             let body = markdown::render(&env, page, &mut HashSet::new());
-            let keep = includes(&body).and_then(|inc| {
-                let bytes = minicbor::to_vec(&body).ok()?;
-                Some((page.source.clone(), key, inc, Body::New(bytes)))
-            });
+            let keep = includes(&body).map(|inc| (page.source.clone(), key, inc, Body::New));
             (body, keep)
         })
         .collect();
