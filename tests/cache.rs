@@ -250,6 +250,20 @@ fn rebuilds_in_place_write_the_bytes_of_clean_builds_after_each_kind_of_edit() {
             Box::new(|| std::fs::write(root.join("snippets/part.md"), "Other included words.\n").unwrap()),
         ),
         (
+            "a page using a term's spelling in other letter case",
+            Box::new(|| append(&root.join("site/zeta.md"), "\nA lowercase cpo sits here.\n")),
+        ),
+        (
+            "only the term's case sensitivity, the page using it unchanged",
+            Box::new(|| {
+                edit(
+                    "site/glossary/cpo.md",
+                    "title: CPO\n",
+                    "title: CPO\ncase_sensitive: false\n",
+                )
+            }),
+        ),
+        (
             "a page file edited in the output by hand, keeping its length",
             Box::new(|| {
                 let mut bytes = std::fs::read(out.join("index.html")).unwrap();
@@ -289,11 +303,54 @@ fn rebuilds_in_place_write_the_bytes_of_clean_builds_after_each_kind_of_edit() {
         zeta.contains("Other included words."),
         "the include's edit reached the page"
     );
+    assert!(
+        zeta.contains(">cpo</a>"),
+        "a cached page links a spelling once the term stops being case-sensitive"
+    );
     let intro = String::from_utf8_lossy(&built["intro/index.html"]).into_owned();
     assert!(
         intro.contains("href=\"/handbook/guide/installing/#install\""),
         "an unchanged page's link follows its target's new URL"
     );
+}
+
+/// An include whose path leads elsewhere through a symbolic link now (the file it read
+/// before unchanged) renders the page again, and one that now leads outside the project
+/// fails the build as it would without the cache.
+#[cfg(unix)]
+#[test]
+fn an_include_through_a_retargeted_link_renders_the_page_again() {
+    let root = fixture("cache-include-link");
+    for (version, text) in [("v1", "Version one words."), ("v2", "Version two words.")] {
+        std::fs::create_dir_all(root.join("snippets").join(version)).unwrap();
+        std::fs::write(root.join("snippets").join(version).join("part.md"), text).unwrap();
+    }
+    std::os::unix::fs::symlink("v1", root.join("snippets/current")).unwrap();
+    append(
+        &root.join("site/zeta.md"),
+        "\n{{#include ../snippets/current/part.md}}\n",
+    );
+    let out = root.join("public");
+    build(&root, &out, &[]);
+    assert!(String::from_utf8_lossy(&read_tree(&out)["zeta/index.html"]).contains("Version one words."));
+    std::fs::remove_file(root.join("snippets/current")).unwrap();
+    std::os::unix::fs::symlink("v2", root.join("snippets/current")).unwrap();
+    build(&root, &out, &[]);
+    let clean = temp_dir("cache-include-link-clean");
+    build(&root, &clean, &["--no-cache"]);
+    assert_eq!(read_tree(&out), read_tree(&clean), "same bytes as a clean build");
+    assert!(String::from_utf8_lossy(&read_tree(&out)["zeta/index.html"]).contains("Version two words."));
+    let outside = temp_dir("cache-include-link-outside");
+    std::fs::write(outside.join("part.md"), "Outside words.").unwrap();
+    std::fs::remove_file(root.join("snippets/current")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("snippets/current")).unwrap();
+    let failed = common::quire(&["build", "--root", root.to_str().unwrap()]);
+    assert!(
+        !failed.status.success(),
+        "the build fails as it would without the cache"
+    );
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("outside the project"), "{stderr}");
 }
 
 /// A page taken from the cache still has its links checked against the pages as they are

@@ -32,6 +32,8 @@ pub struct Term {
     pub see_also: Vec<TermId>,
     /// A stable id for HTML (`aria-describedby`) derived from the term's URL.
     pub anchor: String,
+    /// The page's `case_sensitive` (unset: spellings in capitals only are case-sensitive).
+    pub case_sensitive: Option<bool>,
 }
 
 /// A use of a term on some page, with the sentence it stands in.
@@ -182,6 +184,7 @@ impl Glossary {
                 summary,
                 see_also: Vec::new(),
                 anchor,
+                case_sensitive: page.front.case_sensitive,
             });
         }
         for term in 0..glossary.terms.len() {

@@ -63,8 +63,34 @@ pub struct Expanded {
     pub map: SourceMap,
     /// Every file included, as `root/…` paths (what the dev server watches).
     pub files: Vec<PathBuf>,
+    /// Every file read, as the include named it and as it resolved, with the hash of the
+    /// bytes read (the build cache checks these before it reuses the page).
+    pub read: Vec<IncludedFile>,
     /// Missing files, ranges and anchors, and cycles, at the include's position.
     pub errors: Vec<Diagnostic>,
+}
+
+/// A file an include read: the path it named (joined to the including file's folder), the
+/// file that path led to (symbolic links resolved) and the xxh3 hash of the bytes read.
+#[derive(Debug, Clone, PartialEq, Eq, minicbor::Encode, minicbor::Decode)]
+pub struct IncludedFile {
+    /// The path as the include names it.
+    #[n(0)]
+    pub named: PathBuf,
+    /// Where it led.
+    #[n(1)]
+    pub resolved: PathBuf,
+    /// The hash of the bytes read.
+    #[n(2)]
+    pub hash: u64,
+}
+
+impl IncludedFile {
+    /// Whether the path still leads to the same file and the file holds the same bytes.
+    pub fn unchanged(&self) -> bool {
+        self.named.canonicalize().is_ok_and(|r| r == self.resolved)
+            && std::fs::read(&self.resolved).is_ok_and(|b| xxhash_rust::xxh3::xxh3_64(&b) == self.hash)
+    }
 }
 
 /// What part of a file an include asks for.
@@ -213,6 +239,11 @@ impl Ctx<'_> {
             self.root
                 .join(canonical.strip_prefix(&self.canonical_root).unwrap_or(&canonical)),
         );
+        self.out.read.push(IncludedFile {
+            named: target.clone(),
+            hash: xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+            resolved: canonical.clone(),
+        });
         let selected = select(&text, &d.part).map_err(|(m, h)| (format!("`{shown}`: {m}"), h))?;
         if depth >= MAX_DEPTH || !selected.contains("{{#") {
             return Ok(unescape(&selected));

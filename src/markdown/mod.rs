@@ -110,6 +110,9 @@ pub struct Rendered {
     /// page's `<h1>`, so links to it (`page.html#title`, common in books) keep working.
     #[n(9)]
     pub title_id: Option<String>,
+    /// The files the includes read, with the hash of what was read (see [`include::IncludedFile`]).
+    #[n(10)]
+    pub included: Vec<include::IncludedFile>,
 }
 
 /// Site-wide settings of Markdown rendering, from `quire.toml` and the command line.

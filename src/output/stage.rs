@@ -242,10 +242,20 @@ fn stage_file(
     Ok(true)
 }
 
+/// Opens `path` for reading without waiting: a FIFO put where a file of Quire's was must not
+/// block the build (the caller then finds it is not a regular file).
+fn open_nonblocking(path: &Path) -> Option<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(target_os = "linux")]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    options.open(path).ok()
+}
+
 /// The metadata of the file at `path` when it is a regular file holding exactly `bytes`.
 fn holds(path: &Path, bytes: &[u8]) -> Option<std::fs::Metadata> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path).ok()?;
+    let mut file = open_nonblocking(path)?;
     let meta = file
         .metadata()
         .ok()
@@ -295,7 +305,7 @@ fn verified(path: &Path, hash: u64, len: u64) -> Option<std::fs::Metadata> {
     thread_local! {
         static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
     }
-    let mut file = std::fs::File::open(path).ok()?;
+    let mut file = open_nonblocking(path)?;
     let meta = file.metadata().ok().filter(|m| m.is_file() && m.len() == len)?;
     BUFFER.with_borrow_mut(|buffer| {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();

@@ -8,18 +8,20 @@
 //! content file, and every glossary term. Other pages' text is not in it: the only thing a
 //! page takes from another page's text, the ids its anchors point at, is checked after
 //! rendering (`check_anchors`), from the cached ids as from fresh ones. The files a page
-//! includes are checked by the hash of their bytes each build. Under the `first-per-section`
+//! includes are checked each build: each path must still lead to the file it led to, and
+//! that file must hold the bytes the page was rendered from (hashed as they were read, so
+//! a file saved during a build is never paired with a body made from its older bytes). Under the `first-per-section`
 //! glossary policy a page's links depend on the pages before it, so nothing is cached.
 
 use crate::cache::{Cache, Pending};
 use crate::config::{BaseUrl, Config, LinkPolicy};
 use crate::content::{Child, Content, PageId};
 use crate::glossary::{Glossary, TermId};
+use crate::markdown::include::IncludedFile;
 use crate::markdown::{self, Env, Rendered, Settings};
 use minicbor::bytes::ByteSlice;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 use xxhash_rust::xxh3::Xxh3;
 
 /// The cache file.
@@ -48,9 +50,9 @@ struct Stored<'b> {
     /// The hash of its inputs.
     #[n(1)]
     key: u64,
-    /// The files it included, each with the hash of its bytes.
+    /// The files its includes read: where each path led and the hash of the bytes read.
     #[n(2)]
-    includes: Vec<(String, u64)>,
+    includes: Vec<IncludedFile>,
     /// The rendered body as CBOR.
     #[b(3)]
     body: &'b ByteSlice,
@@ -70,8 +72,8 @@ enum Body {
     New,
 }
 
-/// One page to keep: its source, key, includes' hashes and body.
-type Keep = (String, u64, Vec<(String, u64)>, Body);
+/// One page to keep: its source, key, included files and body.
+type Keep = (String, u64, Vec<IncludedFile>, Body);
 
 /// What this build rendered or took from the cache, ready to be kept for the next one.
 pub struct Kept {
@@ -145,7 +147,7 @@ pub fn render(inputs: &Inputs, cache: Option<&Cache>) -> (Vec<Rendered>, Option<
                 return hit;
             }
             let body = markdown::render(&env, page, &mut HashSet::new());
-            let keep = includes(&body).map(|inc| (page.source.clone(), key, inc, Body::New));
+            let keep = cacheable(&body).then(|| (page.source.clone(), key, body.included.clone(), Body::New));
             (body, keep)
         })
         .collect();
@@ -161,7 +163,7 @@ impl Previous<'_> {
         let Stored {
             key: k, includes, body, ..
         } = self.entries.get(source)?;
-        if *k != key || !includes.iter().all(|(path, hash)| file_hash(path) == Some(*hash)) {
+        if *k != key || !includes.iter().all(IncludedFile::unchanged) {
             return None;
         }
         let rendered: Rendered = minicbor::decode(body).ok()?;
@@ -186,24 +188,11 @@ fn decode(bytes: &[u8]) -> Previous<'_> {
     Previous { file: bytes, entries }
 }
 
-/// The files `body` included with the hash of their bytes; `None` when one cannot be named
-/// in the cache (not UTF-8) or read.
-fn includes(body: &Rendered) -> Option<Vec<(String, u64)>> {
-    body.includes
+/// Whether `body` can be kept: the cache names included files as UTF-8 paths.
+fn cacheable(body: &Rendered) -> bool {
+    body.included
         .iter()
-        .map(|path| {
-            let name = path.to_str()?.to_string();
-            let hash = file_hash(&name)?;
-            Some((name, hash))
-        })
-        .collect()
-}
-
-/// The hash of the bytes of the file at `path`.
-fn file_hash(path: &str) -> Option<u64> {
-    std::fs::read(PathBuf::from(path))
-        .ok()
-        .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
+        .all(|f| f.named.to_str().is_some() && f.resolved.to_str().is_some())
 }
 
 /// The key of one page: the site's fingerprint, the page's file name and its text.

@@ -135,3 +135,22 @@ fn source_map_keeps_page_offsets() {
 fn pages_without_includes_are_left_alone() {
     assert!(expand("plain {{ text }}", Path::new("site/p.md"), Path::new("/nonexistent")).is_none());
 }
+
+#[test]
+fn every_file_read_is_recorded_with_the_hash_of_the_bytes_read() {
+    let e = expand_page("read", "{{#include ../listings/x.rs:main}}\n", &[]);
+    assert_eq!(e.read.len(), 1, "{:?}", e.read);
+    let read = &e.read[0];
+    assert_eq!(
+        read.hash,
+        xxhash_rust::xxh3::xxh3_64(CODE.as_bytes()),
+        "the whole file, not the part"
+    );
+    assert!(read.unchanged());
+    std::fs::write(&read.resolved, format!("{CODE}// edited\n")).unwrap();
+    assert!(!read.unchanged(), "other bytes");
+    std::fs::write(&read.resolved, CODE).unwrap();
+    assert!(read.unchanged());
+    std::fs::remove_file(&read.resolved).unwrap();
+    assert!(!read.unchanged(), "gone");
+}

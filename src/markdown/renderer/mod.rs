@@ -164,7 +164,8 @@ pub fn render(env: &Env, page: &Page, linked: &mut HashSet<TermId>) -> Rendered 
         first_paragraph: r.first_paragraph.trim().to_string(),
         errors: r.errors,
         warnings: r.warnings,
-        includes: expanded.map(|e| e.files).unwrap_or_default(),
+        includes: expanded.as_ref().map(|e| e.files.clone()).unwrap_or_default(),
+        included: expanded.map(|e| e.read).unwrap_or_default(),
         title_id,
     }
 }
