@@ -188,10 +188,12 @@ impl std::io::Write for Hasher {
     }
 }
 
-/// The hash of `value` as JSON, the form Tera receives it in.
-pub fn json_hash(value: &impl serde::Serialize, seed: &[&[u8]]) -> Option<u64> {
+/// The hash of everything `value` serializes (what Tera receives, before it becomes JSON).
+/// Serialized with bincode: strings go in as their bytes with their length, which is several
+/// times faster than escaping them into JSON, and as exact.
+pub fn value_hash(value: &impl serde::Serialize, seed: &[&[u8]]) -> Option<u64> {
     let mut hasher = Hasher::with(seed);
-    serde_json::to_writer(&mut hasher, value).ok()?;
+    bincode::serialize_into(&mut hasher, value).ok()?;
     Some(hasher.0.digest())
 }
 
@@ -208,10 +210,10 @@ mod tests {
 
     #[test]
     fn the_hash_follows_every_value_and_the_seed() {
-        let a = json_hash(&("title", 1), &[b"t"]);
-        assert_eq!(a, json_hash(&("title", 1), &[b"t"]));
-        assert_ne!(a, json_hash(&("title", 2), &[b"t"]));
-        assert_ne!(a, json_hash(&("title", 1), &[b"u"]));
+        let a = value_hash(&("title", 1), &[b"t"]);
+        assert_eq!(a, value_hash(&("title", 1), &[b"t"]));
+        assert_ne!(a, value_hash(&("title", 2), &[b"t"]));
+        assert_ne!(a, value_hash(&("title", 1), &[b"u"]));
     }
 
     #[test]

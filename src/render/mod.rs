@@ -328,26 +328,13 @@ impl<'a> Renderer<'a> {
     fn render_page_into(&self, page: PageId, pages: Option<&cache::Pages>, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let template = self.template_of(page)?;
         let path = format!("{}index.html", self.site.content.pages[page].path);
-        let mut ctx = self.page_context(page);
+        let ctx = self.page_context(page);
         let (sidebar, sidebar_hash) = self.sidebar_value(Some(page));
         let key = match (pages, self.fingerprint, sidebar_hash) {
-            (Some(_), Some(fingerprint), Some(sidebar)) => {
-                // The body, most of the context by size, is hashed as it is rather than
-                // escaped into JSON first.
-                let content = std::mem::take(&mut ctx.content);
-                let body = xxhash_rust::xxh3::xxh3_64(content.as_bytes()).to_le_bytes();
-                let key = crate::cache::json_hash(
-                    &ctx,
-                    &[
-                        &fingerprint.to_le_bytes(),
-                        &sidebar.to_le_bytes(),
-                        template.as_bytes(),
-                        &body,
-                    ],
-                );
-                ctx.content = content;
-                key
-            }
+            (Some(_), Some(fingerprint), Some(sidebar)) => crate::cache::value_hash(
+                &ctx,
+                &[&fingerprint.to_le_bytes(), &sidebar.to_le_bytes(), template.as_bytes()],
+            ),
             _ => None,
         };
         if let (Some(pages), Some(key)) = (pages, key)
@@ -454,7 +441,7 @@ impl Templates {
             .map(|a| (a.name.as_str(), site.base.local(&a.path)))
             .collect();
         let fingerprint =
-            fingerprint.and_then(|f| crate::cache::json_hash(&(&site_context, &asset_urls), &[&f.to_le_bytes()]));
+            fingerprint.and_then(|f| crate::cache::value_hash(&(&site_context, &asset_urls), &[&f.to_le_bytes()]));
         let global = tera.global_context();
         global.insert("site", &site_context);
         global.insert("assets", &asset_urls);

@@ -48,7 +48,7 @@ impl<'a> Renderer<'a> {
             return v;
         }
         let sidebar = self.sidebar(key.0, key.1);
-        let hash = crate::cache::json_hash(&sidebar, &[]);
+        let hash = crate::cache::value_hash(&sidebar, &[]);
         let value = (tera::Value::from_serializable(&sidebar), hash);
         if let Ok(mut m) = self.sidebars.lock() {
             m.insert(key, value.clone());

@@ -131,12 +131,12 @@ pub fn render(inputs: &Inputs, cache: Option<&Cache>) -> (Vec<Rendered>, Option<
         policy,
         settings: inputs.settings,
     };
-    let Some(cache) = cache.filter(|_| policy != LinkPolicy::FirstPerSection) else {
+    let fingerprint = fingerprint(inputs);
+    let (Some(cache), Some(site)) = (cache.filter(|_| policy != LinkPolicy::FirstPerSection), fingerprint) else {
         return (render_all(&env), None);
     };
     let file = cache.read(FILE).unwrap_or_default();
     let previous = decode(&file);
-    let site = fingerprint(inputs);
     let done: Vec<(Rendered, Option<Keep>)> = inputs
         .content
         .pages
@@ -205,19 +205,16 @@ fn page_key(site: u64, page: &crate::content::Page) -> u64 {
     h.digest()
 }
 
-/// A hash of everything outside a page that rendering its Markdown reads.
-fn fingerprint(inputs: &Inputs) -> u64 {
+/// A hash of everything outside a page that rendering its Markdown reads; `None` when
+/// `quire.toml` cannot be hashed (then nothing is cached).
+fn fingerprint(inputs: &Inputs) -> Option<u64> {
     let mut h = Xxh3::new();
     let mut part = |bytes: &[u8]| {
         h.update(&(bytes.len() as u64).to_le_bytes());
         h.update(bytes);
     };
     part(b"quire bodies 1");
-    part(
-        &crate::cache::json_hash(inputs.config, &[])
-            .unwrap_or_default()
-            .to_le_bytes(),
-    );
+    part(&crate::cache::value_hash(inputs.config, &[])?.to_le_bytes());
     let s = inputs.settings;
     part(s.root.as_os_str().as_encoded_bytes());
     part(format!("{:?} {:?} {}", s.heading_ids, s.links, s.glossary).as_bytes());
@@ -237,7 +234,7 @@ fn fingerprint(inputs: &Inputs) -> u64 {
     for term in &inputs.glossary.terms {
         part(format!("{term:?}").as_bytes());
     }
-    h.digest()
+    Some(h.digest())
 }
 
 /// Renders every page's Markdown in parallel. With `first-per-section`, the pages of one
@@ -278,4 +275,22 @@ fn render_all(env: &Env) -> Vec<Rendered> {
         bodies[p] = Some(r);
     }
     bodies.into_iter().map(Option::unwrap_or_default).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The key of every page depends on the fingerprint: a configuration that could not be
+    /// hashed would turn the cache off, so the bundled essay's and the fixtures' must hash.
+    #[test]
+    fn the_configurations_of_the_repository_sites_hash() {
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for root in [repo.to_path_buf(), repo.join("tests/fixtures/basic")] {
+            let (loaded, errors) = Config::load_all(&root, None);
+            assert!(errors.is_empty(), "{errors:?}");
+            let (config, _) = loaded.expect("the configuration loads");
+            assert!(crate::cache::value_hash(&config, &[]).is_some(), "{}", root.display());
+        }
+    }
 }
