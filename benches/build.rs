@@ -315,6 +315,12 @@ fn compare(title: &str, contenders: &[Contender], runs: usize) {
     for _ in 0..runs {
         for (c, cost) in contenders.iter().zip(&mut costs) {
             let _ = std::fs::remove_dir_all(&c.out);
+            // Cold: without Quire's build cache and spare output tree too (Quire's sites
+            // build into `public/` under their root).
+            if let (Some(root), Some(name)) = (c.out.parent(), c.out.file_name()) {
+                let _ = std::fs::remove_dir_all(root.join(".quire-cache"));
+                let _ = std::fs::remove_dir_all(root.join(format!(".{}.quire-spare", name.to_string_lossy())));
+            }
             cost.push(measure(&mut (c.command)()));
         }
     }

@@ -87,36 +87,37 @@ pub struct Kept {
 impl Kept {
     /// Writes this build's bodies (and only them; `bodies` are the site's, by page), to
     /// replace the last build's when committed: the bodies taken from the cache as the bytes
-    /// they were read from, the others encoded now.
+    /// they were read from, the others encoded now, one at a time as the file is written (so
+    /// a first build never holds its bodies twice).
     pub fn save(self, cache: &Cache, bodies: &[Rendered]) -> anyhow::Result<Pending> {
-        let encoded: Vec<Option<Vec<u8>>> = self
-            .entries
-            .par_iter()
-            .zip(bodies)
-            .map(|(entry, body)| match entry {
-                Some((_, _, _, Body::New)) => minicbor::to_vec(body).ok(),
-                _ => None,
-            })
-            .collect();
-        let entries: Vec<Stored> = self
-            .entries
-            .iter()
-            .zip(&encoded)
-            .filter_map(|(entry, new)| {
-                let (source, key, includes, body) = entry.as_ref()?;
-                let body = match body {
-                    Body::Read(range) => self.file.get(range.clone())?,
-                    Body::New => new.as_deref()?,
+        let count = self.entries.iter().flatten().count();
+        cache.write_with(FILE, |w| {
+            let error = |e: minicbor::encode::Error<std::io::Error>| std::io::Error::other(e.to_string());
+            let mut encoder = minicbor::Encoder::new(minicbor::encode::write::Writer::new(w));
+            encoder.array(count as u64).map_err(error)?;
+            let mut encoded = Vec::new();
+            for (entry, body) in self.entries.iter().zip(bodies) {
+                let Some((source, key, includes, kept)) = entry else {
+                    continue;
                 };
-                Some(Stored {
+                let bytes = match kept {
+                    Body::Read(range) => self.file.get(range.clone()).unwrap_or_default(),
+                    Body::New => {
+                        encoded.clear();
+                        minicbor::encode(body, &mut encoded).map_err(|e| std::io::Error::other(e.to_string()))?;
+                        encoded.as_slice()
+                    }
+                };
+                let stored = Stored {
                     source,
                     key: *key,
                     includes: includes.clone(),
-                    body: body.into(),
-                })
-            })
-            .collect();
-        cache.write_cbor(FILE, &entries)
+                    body: bytes.into(),
+                };
+                encoder.encode(&stored).map_err(error)?;
+            }
+            Ok(())
+        })
     }
 }
 
