@@ -10,8 +10,9 @@
 //! rendering (`check_anchors`), from the cached ids as from fresh ones. The files a page
 //! includes are checked each build: each path must still lead to the file it led to, and
 //! that file must hold the bytes the page was rendered from (hashed as they were read, so
-//! a file saved during a build is never paired with a body made from its older bytes). Under the `first-per-section`
-//! glossary policy a page's links depend on the pages before it, so nothing is cached.
+//! a file saved during a build is never paired with a body made from its older bytes).
+//! Under the `first-per-section` glossary policy a page's links depend on the pages before
+//! it, so nothing is cached.
 
 use crate::cache::{Cache, Pending};
 use crate::config::{BaseUrl, Config, LinkPolicy};
