@@ -9,6 +9,7 @@
 //! memory ([`Collect`]) or drop them ([`Discard`]).
 
 pub mod claims;
+mod files;
 pub mod guard;
 mod spare;
 pub mod stage;

@@ -10,6 +10,7 @@
 //! moment a build is killed at, the output folder is exactly the previous build or exactly
 //! the new one, and the next build removes the leftover stage.
 
+use super::files::{create_parent, holds, link_or_copy, remove_if_there, symlink, verified};
 use super::guard::Guard;
 use super::spare;
 use super::{FileSource, WriteStats};
@@ -189,21 +190,6 @@ fn describe(kind: Kind) -> &'static str {
     }
 }
 
-/// Makes `to` hold the same file as `from`: a hard link where the file system allows it.
-fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
-    if std::fs::hard_link(from, to).is_err() {
-        std::fs::copy(from, to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
-    }
-    Ok(())
-}
-
-fn create_parent(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    Ok(())
-}
-
 /// Writes one file of the build into the stage; `true` when its bytes are new. `spare` is
 /// what the stage held from the spare: such a file may be the previous output's own (one
 /// inode), so it is replaced, never written into.
@@ -242,29 +228,6 @@ fn stage_file(
     Ok(true)
 }
 
-/// Opens `path` for reading without waiting: a FIFO put where a file of Quire's was must not
-/// block the build (the caller then finds it is not a regular file).
-fn open_nonblocking(path: &Path) -> Option<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(target_os = "linux")]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    options.open(path).ok()
-}
-
-/// The metadata of the file at `path` when it is a regular file holding exactly `bytes`.
-fn holds(path: &Path, bytes: &[u8]) -> Option<std::fs::Metadata> {
-    use std::io::Read;
-    let mut file = open_nonblocking(path)?;
-    let meta = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file() && m.len() == bytes.len() as u64)?;
-    let mut held = Vec::with_capacity(bytes.len());
-    file.read_to_end(&mut held).ok()?;
-    (held == bytes).then_some(meta)
-}
-
 /// Readies `target` (the stage's `rel`) to be written; `true` when the spare left a file there.
 fn prepare(guard: &Guard, stage: &Path, spare: Option<&BTreeSet<String>>, rel: &str, target: &Path) -> Result<bool> {
     let Some(spare) = spare else {
@@ -288,38 +251,6 @@ fn keep_previous(old: &Path, target: &Path, in_spare: bool) -> Result<()> {
     link_or_copy(old, target)
 }
 
-fn remove_if_there(path: &Path) -> Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("cannot remove {}", path.display()))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// The metadata of the file at `path` when it is a regular file of `len` bytes that hash to
-/// `hash`: opened once, read in pieces into a buffer each thread keeps (a fresh buffer per
-/// file costs the kernel a page clearing per page read).
-fn verified(path: &Path, hash: u64, len: u64) -> Option<std::fs::Metadata> {
-    use std::io::Read;
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 64 * 1024]);
-    }
-    let mut file = open_nonblocking(path)?;
-    let meta = file.metadata().ok().filter(|m| m.is_file() && m.len() == len)?;
-    BUFFER.with_borrow_mut(|buffer| {
-        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-        loop {
-            match file.read(buffer) {
-                Ok(0) => return (hasher.digest() == hash).then_some(meta),
-                Ok(n) => hasher.update(&buffer[..n]),
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return None,
-            }
-        }
-    })
-}
-
 /// Carries one entry Quire did not write from the output into the stage.
 fn carry_over(guard: &Guard, stage: &Path, rel: &str, kind: Kind) -> Result<()> {
     let from = guard.join(guard.out(), rel)?;
@@ -333,16 +264,6 @@ fn carry_over(guard: &Guard, stage: &Path, rel: &str, kind: Kind) -> Result<()> 
             symlink(&target, &to).with_context(|| format!("cannot create {}", to.display()))
         }
     }
-}
-
-#[cfg(unix)]
-fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
-    std::os::unix::fs::symlink(target, link)
-}
-
-#[cfg(windows)]
-fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
-    std::os::windows::fs::symlink_file(target, link)
 }
 
 /// Swaps the finished stage with the output folder. Returns where the previous output now is.
