@@ -78,6 +78,20 @@ impl Pages {
 mod tests {
     use super::*;
 
+    /// Every page of the fixture (dates, a glossary, sections, drafts) gets a key: a context
+    /// that could not be hashed would leave its page out of the cache, only ever slower.
+    #[test]
+    fn every_page_of_the_fixture_is_keyed() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        let site = crate::Site::load(&root, &crate::site::SiteOptions::default()).expect("the fixture loads");
+        let templates = crate::render::Templates::new(&site).expect("the theme compiles");
+        let dir = std::env::temp_dir().join(format!("quire-page-keys-{}", std::process::id()));
+        let pages = Pages::load(&Cache::at(&dir));
+        crate::render::render_site_into(&site, &templates, Some(&pages), &crate::output::Discard).expect("renders");
+        let kept = pages.current.into_inner().unwrap();
+        assert_eq!(kept.len(), site.content.pages.len(), "{kept:?}");
+    }
+
     #[test]
     fn entries_survive_a_round_trip_and_only_matching_keys_hit() {
         let dir = std::env::temp_dir().join(format!("quire-page-cache-{}", std::process::id()));
