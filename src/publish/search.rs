@@ -8,12 +8,12 @@
 use crate::diagnostics::{BuildError, Diagnostic};
 use crate::site::Site;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
 mod cache;
 mod index;
 mod language;
+mod postings;
 mod runtime;
 mod text;
 mod words;
@@ -188,46 +188,34 @@ pub fn index_records(records: Records) -> Result<Vec<(String, Vec<u8>)>, BuildEr
     Indexer::once().index(records)
 }
 
-/// Indexes a site again and again (the dev server), redoing only the pages whose URL, title
-/// or text changed since the last time; the rest of their work is kept.
+/// Indexes a site again and again (the dev server, or one build after another through the
+/// build cache), redoing only the pages whose URL, title or text changed since the last
+/// time; the rest of their work is kept (see `postings.rs`).
 #[derive(Default)]
 pub struct Indexer {
-    parts: HashMap<u64, Arc<index::PagePart>>,
-    chunks: hashbrown::HashMap<String, Vec<u8>>,
-    /// The parts' bytes as the build cache held them (`quire build` only).
-    raw: cache::Raw,
-    /// Indexes once and keeps nothing (`quire build`): each page's words move into the index
-    /// instead of being copied, which halves the index's peak memory.
-    once: bool,
-    /// Where this index's page parts are kept for the next build (`quire build` without
-    /// `--no-cache`).
+    /// What the last index was made of.
+    kept: postings::Kept,
+    /// Where the index is kept for the next build (`quire build` without `--no-cache`).
     cache: Option<crate::cache::Cache>,
     /// How many pages the last index took from earlier work instead of splitting them.
     reused: usize,
-    /// This index's parts and chunks, written to the cache, to be put in place once the
-    /// build succeeded.
+    /// This index's work, written to the cache, to be put in place once the build succeeded.
     pending: Vec<crate::cache::Pending>,
 }
 
 impl Indexer {
     /// An indexer for one index only, keeping no work for a next one.
     fn once() -> Indexer {
-        Indexer {
-            once: true,
-            ..Indexer::default()
-        }
+        Indexer::default()
     }
 
     /// An indexer for one index, starting from the work `cache` kept for `language` and
     /// leaving this index's work there for the next build.
     fn cached(cache: &crate::cache::Cache, language: &str) -> Indexer {
-        let loaded = cache::load(cache, language);
         Indexer {
-            parts: loaded.parts,
-            raw: loaded.raw,
-            chunks: cache::load_chunks(cache, language),
+            kept: cache::load(cache, language),
             cache: Some(cache.clone()),
-            ..Indexer::once()
+            ..Indexer::default()
         }
     }
 
@@ -250,18 +238,22 @@ impl Indexer {
     ) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
         let language = language.to_string();
         let rules = language::Language::new(&language);
-        let previous = std::mem::take(&mut self.parts);
-        let cached = &previous;
+        let mut positions = self.kept.positions();
+        let pages: Vec<(u64, R)> = pages.collect();
+        // A page of the last index can stand for one page only: a second page with the same
+        // record is split again.
+        let kept: Vec<Option<usize>> = pages.iter().map(|(k, _)| positions.remove(k)).collect();
         // Pagefind's runtime takes a fixed few tens of milliseconds to produce: overlap it
         // with the pages' words.
-        let (runtime, parts) = rayon::join(
+        let (runtime, sources) = rayon::join(
             || runtime::files(&language),
-            || -> Vec<(u64, Arc<index::PagePart>)> {
+            || -> Vec<(u64, postings::Source)> {
                 pages
                     .into_par_iter()
-                    .map(|(k, record)| {
-                        if let Some(part) = cached.get(&k) {
-                            return (k, part.clone());
+                    .zip(kept)
+                    .map(|((k, record), kept)| {
+                        if let Some(at) = kept {
+                            return (k, postings::Source::Kept(at));
                         }
                         let Record { url, title, text } = record();
                         let words = words::page_words(&text, &[title.as_str()], &rules);
@@ -270,7 +262,7 @@ impl Indexer {
                             meta: BTreeMap::from([("title".to_string(), title)]),
                             words,
                         };
-                        (k, Arc::new(index::page_part(page, &language)))
+                        (k, postings::Source::Fresh(Box::new(index::page_part(page, &language))))
                     })
                     .collect()
             },
@@ -286,34 +278,16 @@ impl Indexer {
                 .with_hint("this is a bug in Quire or Pagefind; please report it with the site that triggers it"),
             )
         })?;
+        self.reused = sources
+            .iter()
+            .filter(|(_, s)| matches!(s, postings::Source::Kept(_)))
+            .count();
+        let built = self.kept.update(sources, &language, PAGEFIND_VERSION);
         if let Some(cache) = &self.cache {
-            // Before assembling, which takes the parts apart. A cache that cannot be written
-            // only costs the next build time.
+            // A cache that cannot be written only costs the next build time.
             self.pending
-                .extend(cache::save(cache, &language, &parts, &self.raw).ok().flatten());
-            self.raw = cache::Raw::default();
+                .extend(cache::save(cache, &language, &self.kept).ok().flatten());
         }
-        self.reused = parts.iter().filter(|(k, _)| previous.contains_key(k)).count();
-        // Parts that came from the last index go, so that the ones reused here are only
-        // held once (and can be moved into this index).
-        drop(previous);
-        let built = if self.once {
-            let owned = parts
-                .into_iter()
-                .map(|(_, p)| std::borrow::Cow::Owned(Arc::unwrap_or_clone(p)));
-            let built = index::assemble(owned, &language, PAGEFIND_VERSION, &mut self.chunks);
-            if let Some(cache) = &self.cache {
-                // Assembling left the map holding exactly this index's chunks.
-                self.pending
-                    .extend(cache::save_chunks(cache, &language, &self.chunks).ok().flatten());
-            }
-            built
-        } else {
-            let borrowed = parts.iter().map(|(_, p)| std::borrow::Cow::Borrowed(&**p));
-            let built = index::assemble(borrowed, &language, PAGEFIND_VERSION, &mut self.chunks);
-            self.parts = parts.into_iter().collect();
-            built
-        };
         let wasm = format!("wasm.{language}.pagefind");
         let has_wasm = runtime.iter().any(|(name, _)| *name == wasm);
         let mut languages = BTreeMap::new();

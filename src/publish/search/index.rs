@@ -8,28 +8,23 @@
 //! `pagefind_dcd` signature and named by a SHA-1 prefix. Writing it here lets pages be split
 //! into words, fragments be encoded and every file be compressed on all cores, while the
 //! browser side stays Pagefind's own loader, worker and WebAssembly (see `runtime.rs`).
+//!
+//! This file holds the format and splits one page into its [`PagePart`]; `postings.rs` puts
+//! the parts together into chunks and the meta file.
 
 use super::words::{MetaOccurrence, Occurrence, PageWords};
 use flate2::{Compression, write::GzEncoder};
-use hashbrown::{HashMap, HashSet};
-use minicbor::{Decode, Encode};
-use rayon::prelude::*;
+use hashbrown::HashMap;
+use minicbor::Encode;
 use serde::Serialize;
 use sha1::{Digest, Sha1};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Write;
 
 /// How many locations an index chunk holds before the next one starts (Pagefind's default).
-const CHUNK_SIZE: usize = 20_000;
+pub(super) const CHUNK_SIZE: usize = 20_000;
 
-#[derive(Encode)]
-struct WordIndex {
-    #[n(0)]
-    words: Vec<PackedWord>,
-}
-
-#[derive(Encode, Decode, Clone, Debug)]
+#[derive(Encode, Clone, Debug)]
 struct PackedWord {
     #[n(0)]
     word: String,
@@ -39,7 +34,7 @@ struct PackedWord {
     additional_variants: Vec<PackedVariant>,
 }
 
-#[derive(Encode, Decode, Clone, Debug)]
+#[derive(Encode, Clone, Debug)]
 struct PackedVariant {
     #[n(0)]
     form: String,
@@ -47,7 +42,7 @@ struct PackedVariant {
     pages: Vec<PackedPage>,
 }
 
-#[derive(Encode, Decode, Clone, Debug)]
+#[derive(Encode, Clone, Debug)]
 struct PackedPage {
     #[n(0)]
     page_number: u32,
@@ -58,41 +53,41 @@ struct PackedPage {
 }
 
 #[derive(Encode)]
-struct MetaIndex {
+pub(super) struct MetaIndex {
     #[n(0)]
-    version: String,
+    pub(super) version: String,
     #[n(1)]
-    pages: Vec<MetaPage>,
+    pub(super) pages: Vec<MetaPage>,
     #[n(2)]
-    index_chunks: Vec<MetaChunk>,
+    pub(super) index_chunks: Vec<MetaChunk>,
     /// Filters: Quire's pages have none.
     #[n(3)]
-    filters: Vec<u32>,
+    pub(super) filters: Vec<u32>,
     /// Sort orders: none either.
     #[n(4)]
-    sorts: Vec<u32>,
+    pub(super) sorts: Vec<u32>,
     #[n(5)]
-    meta_fields: Vec<String>,
+    pub(super) meta_fields: Vec<String>,
 }
 
 #[derive(Encode, Debug, PartialEq)]
-struct MetaChunk {
+pub(super) struct MetaChunk {
     #[n(0)]
-    from: String,
+    pub(super) from: String,
     #[n(1)]
-    to: String,
+    pub(super) to: String,
     #[n(2)]
-    hash: String,
+    pub(super) hash: String,
 }
 
 #[derive(Encode)]
-struct MetaPage {
+pub(super) struct MetaPage {
     #[n(0)]
-    hash: String,
+    pub(super) hash: String,
     #[n(1)]
-    word_count: u32,
+    pub(super) word_count: u32,
     #[n(2)]
-    group_hash: String,
+    pub(super) group_hash: String,
 }
 
 /// A page's fragment: what a search result shows.
@@ -128,7 +123,7 @@ pub struct LanguageIndex {
 }
 
 /// The hex SHA-1 digest as Pagefind writes it (each byte without a leading zero).
-fn full_hash(bytes: &[u8]) -> String {
+pub(super) fn full_hash(bytes: &[u8]) -> String {
     Sha1::digest(bytes).iter().map(|b| format!("{b:x}")).collect()
 }
 
@@ -143,7 +138,7 @@ pub fn compress(bytes: &[u8]) -> Vec<u8> {
 
 /// `hash` cut to the shortest prefix not yet taken: the language, `_` and 7 digits, then
 /// `step` more digits at a time (Pagefind lengthens fragment names by one, chunk names by two).
-fn short_hash<'a>(hash: &'a str, language: &str, step: usize, taken: impl Fn(&str) -> bool) -> &'a str {
+pub(super) fn short_hash<'a>(hash: &'a str, language: &str, step: usize, taken: impl Fn(&str) -> bool) -> &'a str {
     let mut len = (language.len() + 8).min(hash.len());
     while taken(&hash[..len]) && len < hash.len() {
         len = (len + step).min(hash.len());
@@ -240,27 +235,65 @@ fn by_original<T, K: Ord>(occurrences: Vec<T>, key: impl Fn(&T) -> Option<K>) ->
     (plain, variants)
 }
 
-/// One page's part of the index: its words packed (at page number 0: the number is given
-/// when the index is assembled), its fragment encoded and compressed. It depends on nothing
-/// but the page, so the dev server keeps it between rebuilds and redoes only changed pages.
-///
-/// It is also what the build cache keeps of a page (as CBOR: `publish/search/cache.rs`).
-#[derive(Clone, Encode, Decode)]
+/// One page's part of the index: its words with their locations already encoded as a chunk
+/// holds them, its fragment encoded and compressed. It depends on nothing but the page, so
+/// only pages that changed are split again (`postings.rs` puts the parts together).
 pub struct PagePart {
-    #[n(0)]
-    words: Vec<PackedWord>,
-    #[n(1)]
-    meta_fields: Vec<String>,
-    #[n(2)]
-    fragment_hash: String,
-    #[n(3)]
-    #[cbor(with = "minicbor::bytes")]
-    fragment: Vec<u8>,
-    #[n(4)]
-    word_count: usize,
+    pub(super) words: Vec<PartWord>,
+    pub(super) meta_fields: Vec<String>,
+    pub(super) fragment_hash: String,
+    pub(super) fragment: Vec<u8>,
+    pub(super) word_count: usize,
 }
 
-/// Splits, packs and compresses one page (the expensive part of indexing; see [`assemble`]).
+/// One word of one page: where it occurs written plainly, and in each accented form.
+pub struct PartWord {
+    pub(super) word: String,
+    pub(super) plain: Option<Located>,
+    pub(super) variants: Vec<(String, Located)>,
+}
+
+/// A word's locations on one page, as the CBOR a chunk holds after the page's number.
+pub struct Located {
+    /// How many locations there are (chunks are cut by this count).
+    pub(super) size: u32,
+    /// Whether they are all in metadata (the title), none in the text.
+    pub(super) meta_only: bool,
+    /// The text locations and the metadata locations, each a CBOR array.
+    pub(super) bytes: Vec<u8>,
+}
+
+impl Located {
+    fn of(page: PackedPage) -> Located {
+        let mut bytes = Vec::with_capacity(page.locs.len() + page.meta_locs.len() + 4);
+        // Encoding into a Vec cannot fail.
+        let _ = minicbor::Encoder::new(&mut bytes)
+            .encode(&page.locs)
+            .and_then(|e| e.encode(&page.meta_locs));
+        Located {
+            size: u32::try_from(page.locs.len() + page.meta_locs.len()).unwrap_or(u32::MAX),
+            meta_only: page.locs.is_empty(),
+            bytes,
+        }
+    }
+}
+
+impl PartWord {
+    /// The word of a part, which holds at most one page (its own) per list.
+    fn of(word: PackedWord) -> PartWord {
+        PartWord {
+            word: word.word,
+            plain: word.pages.into_iter().next().map(Located::of),
+            variants: word
+                .additional_variants
+                .into_iter()
+                .filter_map(|v| Some((v.form, Located::of(v.pages.into_iter().next()?))))
+                .collect(),
+        }
+    }
+}
+
+/// Splits, packs and compresses one page (the expensive part of indexing).
 pub fn page_part(page: IndexedPage, language: &str) -> PagePart {
     let page_number = 0;
     let IndexedPage { url, meta, words } = page;
@@ -298,38 +331,12 @@ pub fn page_part(page: IndexedPage, language: &str) -> PagePart {
     };
     let json = serde_json::to_string(&fragment).unwrap_or_default();
     PagePart {
-        words: packed.into_values().collect(),
+        words: packed.into_values().map(PartWord::of).collect(),
         meta_fields: meta.keys().cloned().collect(),
         fragment_hash: format!("{language}_{}", full_hash(json.as_bytes())),
         fragment: compress(json.as_bytes()),
         word_count: words.word_count,
     }
-}
-
-/// Groups the words, sorted, into chunks of about [`CHUNK_SIZE`] locations.
-fn chunks(mut words: Vec<PackedWord>) -> Vec<Vec<PackedWord>> {
-    words.sort_by(|a, b| a.word.cmp(&b.word));
-    let mut chunks = Vec::new();
-    let mut chunk = Vec::new();
-    let mut size = 0;
-    for word in words {
-        size += word
-            .pages
-            .iter()
-            .chain(word.additional_variants.iter().flat_map(|v| &v.pages))
-            .map(|p| p.locs.len() + p.meta_locs.len() + 1)
-            .sum::<usize>()
-            + word.additional_variants.len();
-        chunk.push(word);
-        if size >= CHUNK_SIZE {
-            chunks.push(std::mem::take(&mut chunk));
-            size = 0;
-        }
-    }
-    if !chunk.is_empty() {
-        chunks.push(chunk);
-    }
-    chunks
 }
 
 /// The shortest prefixes that still tell the last word of one chunk from the first of the next.
@@ -341,12 +348,13 @@ fn prefixes(a: &str, b: &str) -> (String, String) {
     )
 }
 
-fn chunk_ranges(chunks: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
+/// The meta file's word ranges of chunks given as (first word, last word), cut to prefixes.
+pub fn chunk_ranges(chunks: &[(&str, &str)]) -> Vec<MetaChunk> {
     let mut ranges: Vec<MetaChunk> = chunks
         .iter()
-        .map(|c| MetaChunk {
-            from: c.first().map_or(String::new(), |w| w.word.clone()),
-            to: c.last().map_or(String::new(), |w| w.word.clone()),
+        .map(|(first, last)| MetaChunk {
+            from: first.to_string(),
+            to: last.to_string(),
             hash: String::new(),
         })
         .collect();
@@ -360,132 +368,12 @@ fn chunk_ranges(chunks: &[Vec<PackedWord>]) -> Vec<MetaChunk> {
     ranges
 }
 
-fn cbor<T: Encode<()>>(value: T) -> Vec<u8> {
+/// `value` as CBOR.
+pub fn cbor<T: Encode<()>>(value: T) -> Vec<u8> {
     let mut bytes = Vec::new();
     // Encoding into a Vec cannot fail.
     let _ = minicbor::encode(value, &mut bytes);
     bytes
-}
-
-/// A part's page entries, renumbered as page `n` of the index.
-fn numbered(pages: Vec<PackedPage>, n: u32) -> impl Iterator<Item = PackedPage> {
-    pages.into_iter().map(move |p| PackedPage { page_number: n, ..p })
-}
-
-/// Puts the pages' parts together into the index: page numbers, word chunks, names, the
-/// meta file. Pages without a word are left out, as Pagefind leaves them out.
-///
-/// `compressed` holds chunks compressed before, by their name's full hash: a rebuild after an
-/// edit compresses only the chunks whose words changed. It is left holding this index's chunks.
-pub fn assemble<'a>(
-    parts: impl Iterator<Item = Cow<'a, PagePart>>,
-    language: &str,
-    version: &str,
-    compressed: &mut HashMap<String, Vec<u8>>,
-) -> LanguageIndex {
-    let parts: Vec<Cow<'a, PagePart>> = parts.filter(|p| !p.words.is_empty()).collect();
-    let meta_fields: Vec<String> = parts
-        .iter()
-        .flat_map(|p| p.meta_fields.iter().cloned())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut words: HashMap<String, PackedWord> = HashMap::new();
-    let mut files = Vec::with_capacity(parts.len() + 64);
-    let mut fragment_names: HashSet<String> = HashSet::with_capacity(parts.len());
-    let mut meta_pages = Vec::with_capacity(parts.len());
-    for (n, part) in parts.into_iter().enumerate() {
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        let (part_words, fragment_hash, fragment, word_count) = match part {
-            // Owned (one index only): the page's words move into the index.
-            Cow::Owned(p) => (p.words, p.fragment_hash, p.fragment, p.word_count),
-            Cow::Borrowed(p) => (
-                p.words.clone(),
-                p.fragment_hash.clone(),
-                p.fragment.clone(),
-                p.word_count,
-            ),
-        };
-        for packed in part_words {
-            let existing = words.entry(packed.word).or_insert_with_key(|word| PackedWord {
-                word: word.clone(),
-                pages: Vec::new(),
-                additional_variants: Vec::new(),
-            });
-            existing.pages.extend(numbered(packed.pages, n));
-            for v in packed.additional_variants {
-                variant(existing, &v.form).pages.extend(numbered(v.pages, n));
-            }
-        }
-        let name = short_hash(&fragment_hash, language, 1, |h| fragment_names.contains(h)).to_string();
-        fragment_names.insert(name.clone());
-        files.push((format!("fragment/{name}.pf_fragment"), fragment));
-        meta_pages.push(MetaPage {
-            hash: name,
-            word_count: u32::try_from(word_count).unwrap_or(u32::MAX),
-            group_hash: String::new(),
-        });
-    }
-    let page_count = meta_pages.len();
-
-    let chunks = chunks(words.into_values().collect());
-    let mut ranges = chunk_ranges(&chunks);
-    let encoded: Vec<(Vec<u8>, String)> = chunks
-        .into_par_iter()
-        .map(|chunk| {
-            let words: Vec<PackedWord> = chunk
-                .into_iter()
-                .map(|mut word| {
-                    let delta = |pages: &mut Vec<PackedPage>| {
-                        let mut last = 0;
-                        for page in pages {
-                            let n = page.page_number;
-                            page.page_number = n - last;
-                            last = n;
-                        }
-                    };
-                    delta(&mut word.pages);
-                    for v in &mut word.additional_variants {
-                        delta(&mut v.pages);
-                    }
-                    word
-                })
-                .collect();
-            let bytes = cbor(WordIndex { words });
-            let hash = format!("{language}_{}", full_hash(&bytes));
-            let compressed = match compressed.get(&hash) {
-                Some(known) => known.clone(),
-                None => compress(&bytes),
-            };
-            (compressed, hash)
-        })
-        .collect();
-    let mut chunk_names: HashSet<String> = HashSet::new();
-    compressed.clear();
-    for ((bytes, hash), range) in encoded.into_iter().zip(&mut ranges) {
-        let name = short_hash(&hash, language, 2, |h| chunk_names.contains(h)).to_string();
-        chunk_names.insert(name.clone());
-        compressed.insert(hash, bytes.clone());
-        files.push((format!("index/{name}.pf_index"), bytes));
-        range.hash = name;
-    }
-
-    let meta = cbor(MetaIndex {
-        version: version.to_string(),
-        pages: meta_pages,
-        index_chunks: ranges,
-        filters: Vec::new(),
-        sorts: Vec::new(),
-        meta_fields,
-    });
-    let digest = full_hash(&meta);
-    let meta_hash = format!("{language}_{}", &digest[..(language.len() + 8).min(digest.len())]);
-    files.push((format!("pagefind.{meta_hash}.pf_meta"), compress(&meta)));
-    LanguageIndex {
-        files,
-        meta_hash,
-        page_count,
-    }
 }
 
 #[cfg(test)]
@@ -494,16 +382,7 @@ mod tests {
 
     #[test]
     fn chunk_ranges_are_cut_to_prefixes() {
-        let word = |w: &str| PackedWord {
-            word: w.into(),
-            pages: vec![],
-            additional_variants: vec![],
-        };
-        let ranges = chunk_ranges(&[
-            vec![word("apple")],
-            vec![word("apricot"), word("banana")],
-            vec![word("peach")],
-        ]);
+        let ranges = chunk_ranges(&[("apple", "apple"), ("apricot", "banana"), ("peach", "peach")]);
         let pairs: Vec<(&str, &str)> = ranges.iter().map(|r| (r.from.as_str(), r.to.as_str())).collect();
         assert_eq!(pairs, [("apple", "apple"), ("apr", "b"), ("p", "peach")]);
     }

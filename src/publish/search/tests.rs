@@ -107,6 +107,9 @@ const TEXTS: &[(&str, &str)] = &[
     ("Empty", ""),
     ("Spaces", "  many   spaces\tand\nnew lines  "),
     ("Repeat", "word word word Word WORD words worded"),
+    // Forms of one word are ordered by the first page each occurs on (façade before facäde,
+    // though ä sorts before ç), and on a page, text before title (déjà before dèjà).
+    ("Dèjà vu", "déjà vu, the facäde again"),
 ];
 
 fn records(language: &str, copies: usize) -> Records {
@@ -158,7 +161,7 @@ fn a_build_cache_gives_back_every_page_part_and_the_same_bytes() {
     let cached_index = |records: Records| {
         let mut indexer = Indexer::cached(&cache, "en");
         let files: BTreeMap<String, Vec<u8>> = indexer.index(records).unwrap().into_iter().collect();
-        assert_eq!(indexer.pending.len(), 2, "the parts and the chunks are written");
+        assert_eq!(indexer.pending.len(), 1, "the index is written");
         for pending in indexer.pending.drain(..) {
             pending.commit().unwrap();
         }
@@ -169,15 +172,19 @@ fn a_build_cache_gives_back_every_page_part_and_the_same_bytes() {
     let (second, reused) = cached_index(records("en", 3));
     assert_eq!(second, fresh, "every part from the cache: the same bytes");
     assert_eq!(reused, records("en", 3).len(), "every page came from the cache");
-    // Every kept chunk is, byte for byte, one of the index's chunk files, and all are kept.
-    let chunks = cache::load_chunks(&cache, "en");
+    // Every compressed chunk kept is, byte for byte, one of the index's chunk files.
+    let kept = cache::load(&cache, "en");
     let chunk_files: Vec<&Vec<u8>> = second
         .iter()
         .filter(|(name, _)| name.ends_with(".pf_index"))
         .map(|(_, bytes)| bytes)
         .collect();
-    assert_eq!(chunks.len(), chunk_files.len());
-    assert!(chunks.values().all(|c| chunk_files.contains(&c)));
+    assert_eq!(
+        kept.compressed_files().len(),
+        chunk_files.len() + 1,
+        "the chunks and the meta file"
+    );
+    assert!(chunk_files.iter().all(|c| kept.compressed_files().contains(c)));
     let mut edited = records("en", 3);
     edited.pages[4].text.push_str(" brandnewword");
     let (third, reused) = cached_index(edited.clone());
@@ -191,7 +198,7 @@ fn an_indexer_redoes_only_changed_pages_and_gives_the_same_bytes() {
     let mut indexer = Indexer::default();
     let first: BTreeMap<String, Vec<u8>> = indexer.index(records("en", 3)).unwrap().into_iter().collect();
     assert_eq!(first, index_records(records("en", 3)).unwrap().into_iter().collect());
-    let kept: Vec<*const index::PagePart> = indexer.parts.values().map(Arc::as_ptr).collect();
+    assert_eq!(indexer.reused, 0);
     let mut edited = records("en", 3);
     edited.pages[4].text.push_str(" brandnewword");
     let again: BTreeMap<String, Vec<u8>> = indexer.index(edited.clone()).unwrap().into_iter().collect();
@@ -201,16 +208,95 @@ fn an_indexer_redoes_only_changed_pages_and_gives_the_same_bytes() {
         "same bytes as a fresh index"
     );
     assert_ne!(again, first);
-    let reused = indexer
-        .parts
-        .values()
-        .filter(|p| kept.contains(&Arc::as_ptr(p)))
-        .count();
     assert_eq!(
-        reused,
-        indexer.parts.len() - 1,
+        indexer.reused,
+        records("en", 3).len() - 1,
         "every page but the edited one was kept"
     );
+}
+
+/// One edit of a site's records, applied to the records in place.
+type Edit = fn(&mut Vec<Record>);
+
+/// Every kind of change a patched index must follow: text, titles, accented and title-only
+/// forms, pages that come, go, move, lose every word or share a record.
+const EDITS: &[(&str, Edit)] = &[
+    ("a word added to a page", |p| p[4].text.push_str(" brandnewword")),
+    ("a word only that page had is gone", |p| {
+        p[4].text = p[4].text.replace(" brandnewword", "")
+    }),
+    ("an accented form appears first on a later page", |p| {
+        p[20].text.push_str(" résumé Résumé naïve")
+    }),
+    ("an accented form appears on an earlier page", |p| {
+        p[1].text.push_str(" résumé")
+    }),
+    ("the accented form goes from the earlier page", |p| {
+        p[1].text = p[1].text.replace(" résumé", "")
+    }),
+    ("a form only in a title", |p| p[2].title.push_str(" Crème façade")),
+    ("a form leaves the page it first occurred on", |p| {
+        p[3].text = p[3].text.replace("façade", "front")
+    }),
+    ("a form leaves a title", |p| {
+        p[2].title = p[2].title.replace(" Crème façade", "")
+    }),
+    ("a title changes", |p| p[0].title = "Another title".into()),
+    ("a page is inserted", |p| {
+        p.insert(
+            3,
+            Record {
+                url: "/inserted/".into(),
+                title: "Inserted".into(),
+                text: "compute words café".into(),
+            },
+        )
+    }),
+    ("a page is removed", |p| {
+        p.remove(10);
+    }),
+    ("two pages swap places", |p| p.swap(5, 30)),
+    ("a page moves to the end", |p| {
+        let page = p.remove(0);
+        p.push(page);
+    }),
+    ("a page loses every word", |p| {
+        p[7].title = String::new();
+        p[7].text = String::new();
+    }),
+    ("the page gets words again", |p| p[7].text = "words again".into()),
+    ("two pages with the same record", |p| {
+        let copy = p[12].clone();
+        p.push(copy);
+    }),
+    ("many pages at once", |p| {
+        for (i, page) in p.iter_mut().enumerate().filter(|(i, _)| i % 3 == 0) {
+            page.text.push_str(&format!(" extra{i} computing"));
+        }
+    }),
+    ("every page goes", |p| p.clear()),
+    ("pages come back", |p| *p = records("en", 2).pages),
+];
+
+#[test]
+fn a_patched_index_is_the_index_made_from_scratch() {
+    // Enough pages that the words fill several chunks, so chunk boundaries move.
+    let mut site = records("en", 40);
+    let mut indexer = Indexer::default();
+    indexer.index(site.clone()).unwrap();
+    for (what, edit) in EDITS {
+        edit(&mut site.pages);
+        let patched: BTreeMap<String, Vec<u8>> = indexer.index(site.clone()).unwrap().into_iter().collect();
+        let fresh: BTreeMap<String, Vec<u8>> = index_records(site.clone()).unwrap().into_iter().collect();
+        assert_eq!(
+            patched.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "{what}: the same files"
+        );
+        for (name, bytes) in &fresh {
+            assert!(patched[name] == *bytes, "{what}: {name} differs");
+        }
+    }
 }
 
 #[test]
