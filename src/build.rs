@@ -247,6 +247,9 @@ fn strict_failure(site: &Site, strict: bool) -> Option<BuildError> {
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let cache = options.cache.then(|| crate::cache::Cache::at(&options.root));
+    if let Some(cache) = &cache {
+        cache.sweep();
+    }
     let (site, bodies) = Site::load_cached(&options.root, &options.site_options(), cache.as_ref())?;
     if let Some(e) = strict_failure(&site, options.strict) {
         return Err(e.into());

@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 /// The cache folder, under the site root.
 pub const CACHE_DIR: &str = ".quire-cache";
 
+/// What ends the name of a cache file a commit replaced, until [`Cache::sweep`] removes it.
+const REPLACED: &str = ".replaced";
+
 /// What starts every cache file: files of another version are not read.
 const HEADER: &str = concat!("quire-cache ", env!("CARGO_PKG_VERSION"), "\n");
 
@@ -39,15 +42,23 @@ impl Cache {
         }
     }
 
+    /// Removes the files earlier builds' commits replaced, on a thread of its own that the
+    /// build does not wait for (what is left when it exits goes next time).
+    pub fn sweep(&self) {
+        let dir = self.dir.clone();
+        std::thread::spawn(move || sweep(&dir));
+    }
+
     /// The bytes last written under `name`, if they were written by this version of Quire.
-    pub fn read(&self, name: &str) -> Option<Vec<u8>> {
-        let mut bytes = std::fs::read(self.dir.join(name)).ok()?;
-        if !bytes.starts_with(HEADER.as_bytes()) || bytes.len() < HEADER.len() + 8 {
+    pub fn read(&self, name: &str) -> Option<Bytes> {
+        let whole = Whole::of(&self.dir.join(name))?;
+        let len = whole.len();
+        if !whole.starts_with(HEADER.as_bytes()) || len < HEADER.len() + 8 {
             return None;
         }
-        let sum = bytes.split_off(bytes.len() - 8);
-        bytes.drain(..HEADER.len());
-        (xxhash_rust::xxh3::xxh3_64(&bytes).to_le_bytes()[..] == sum[..]).then_some(bytes)
+        let body = HEADER.len()..len - 8;
+        let sum = xxhash_rust::xxh3::xxh3_64(&whole[body.clone()]).to_le_bytes();
+        (whole[len - 8..] == sum[..]).then_some(Bytes { whole, body })
     }
 
     /// Replaces the file `name` with `bytes` in one step.
@@ -107,6 +118,76 @@ impl Cache {
     }
 }
 
+/// The contents of a cache file without its header and checksum.
+#[derive(Default)]
+pub struct Bytes {
+    whole: Whole,
+    body: std::ops::Range<usize>,
+}
+
+/// A whole cache file: mapped into memory on Unix, so a large cache is neither copied nor
+/// given fresh memory (the page cache holds it already); read elsewhere, where a mapped
+/// file could not be replaced by the next write.
+#[derive(Default)]
+enum Whole {
+    #[default]
+    Empty,
+    #[cfg(unix)]
+    Mapped(memmap2::Mmap),
+    #[cfg_attr(unix, allow(dead_code))]
+    Read(Vec<u8>),
+}
+
+impl Whole {
+    fn of(path: &Path) -> Option<Whole> {
+        #[cfg(unix)]
+        {
+            let file = std::fs::File::open(path).ok()?;
+            // SAFETY: the mapping is read-only, and Quire never changes a cache file in
+            // place: a new version is written beside it and renamed over it, which leaves
+            // this file's inode, and so the mapping, as it was.
+            unsafe { memmap2::Mmap::map(&file) }.ok().map(Whole::Mapped)
+        }
+        #[cfg(not(unix))]
+        {
+            std::fs::read(path).ok().map(Whole::Read)
+        }
+    }
+}
+
+impl std::ops::Deref for Whole {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Whole::Empty => &[],
+            #[cfg(unix)]
+            Whole::Mapped(map) => map,
+            Whole::Read(bytes) => bytes,
+        }
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.whole[self.body.clone()]
+    }
+}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.len())
+    }
+}
+
+impl PartialEq for Bytes {
+    fn eq(&self, other: &Bytes) -> bool {
+        **self == **other
+    }
+}
+
 /// A cache file written but not yet in place: the build that wrote it has not finished.
 #[derive(Debug)]
 pub struct Pending {
@@ -118,10 +199,26 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Puts the file in place: the build succeeded.
+    /// Puts the file in place: the build succeeded. The file it replaces is renamed aside
+    /// for [`Cache::sweep`] rather than renamed over: freeing a large file takes tens of
+    /// milliseconds, which a rebuild should not wait for. A kill between the two renames
+    /// leaves no file, which the next build reads as an empty cache.
     pub fn commit(mut self) -> Result<()> {
         self.committed = true;
+        let mut aside = self.part.clone().into_os_string();
+        aside.push(REPLACED);
+        // There is none on a first build.
+        let _ = std::fs::rename(&self.file, &aside);
         std::fs::rename(&self.part, &self.file).with_context(|| format!("cannot replace {}", self.file.display()))
+    }
+}
+
+/// Removes the replaced files in `dir`.
+fn sweep(dir: &Path) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().ends_with(REPLACED) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -232,6 +329,34 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert!(!names.iter().any(|n| n.ends_with(".part")), "{names:?}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_replaced_file_is_set_aside_and_swept() {
+        let root = temp("sweep");
+        let cache = Cache::at(&root);
+        cache.write("x", b"old").unwrap();
+        let mapped = cache.read("x").unwrap();
+        cache.write("x", b"new").unwrap();
+        assert_eq!(cache.read("x").as_deref(), Some(&b"new"[..]));
+        assert_eq!(&*mapped, b"old", "a build reading the old file still reads it");
+        let names = || -> Vec<String> {
+            std::fs::read_dir(root.join(CACHE_DIR))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            names().iter().filter(|n| n.ends_with(REPLACED)).count(),
+            1,
+            "{:?}",
+            names()
+        );
+        sweep(&root.join(CACHE_DIR));
+        let mut left = names();
+        left.sort();
+        assert_eq!(left, [".gitignore", "x"]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 

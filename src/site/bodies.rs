@@ -79,7 +79,7 @@ type Keep = (String, u64, Vec<IncludedFile>, Body);
 /// What this build rendered or took from the cache, ready to be kept for the next one.
 pub struct Kept {
     /// The cache file as read, holding the bodies that were taken from it.
-    file: Vec<u8>,
+    file: crate::cache::Bytes,
     /// Per page, `None` for a page that must not be cached (it includes a file whose name is
     /// not UTF-8).
     entries: Vec<Option<Keep>>,
