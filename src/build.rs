@@ -256,22 +256,24 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
     let templates = render::Templates::new(&site)?;
     let guard = output::Guard::new(&options.root, &options.output_dir()).map_err(BuildError::single)?;
-    // Each file goes into the stage as it is rendered; the stage replaces the output only
-    // once everything succeeded (dropped on an error, it is removed).
-    let stage = output::Streamed::open(&guard, options.cache)?;
-    let mut pending = render_into(&site, &templates, site.config.search.enabled, cache.as_ref(), &stage)?;
-    // The bodies are written to the cache while the stage is swapped in: neither waits for
-    // the other, and a failed swap drops the write uncommitted.
-    let (written, bodies) = std::thread::scope(|scope| {
+    // The bodies are written to the cache while the pages render and the stage is swapped
+    // in: nothing waits for the write, and a failed build drops it uncommitted.
+    let (built, bodies) = std::thread::scope(|scope| {
         let saved = scope.spawn(|| match (bodies, &cache) {
             // A cache that cannot be written only costs the next build time.
             (Some(bodies), Some(cache)) => bodies.save(cache, &site.bodies).ok(),
             _ => None,
         });
-        let written = stage.finish();
-        (written, saved.join().ok().flatten())
+        let built = (|| -> Result<_> {
+            // Each file goes into the stage as it is rendered; the stage replaces the output
+            // only once everything succeeded (dropped on an error, it is removed).
+            let stage = output::Streamed::open(&guard, options.cache)?;
+            let pending = render_into(&site, &templates, site.config.search.enabled, cache.as_ref(), &stage)?;
+            Ok((stage.finish()?, pending))
+        })();
+        (built, saved.join().ok().flatten())
     });
-    let written = written?;
+    let (written, mut pending) = built?;
     pending.extend(bodies);
     // Only a build that succeeded updates the cache (one that cannot only costs time later).
     for pending in pending {

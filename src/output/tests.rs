@@ -258,7 +258,7 @@ fn a_users_file_named_like_the_spares_list_is_never_written_into() {
 }
 
 #[test]
-fn a_file_that_appears_in_the_output_during_a_build_is_not_made_a_spare() {
+fn a_file_that_appears_in_the_output_during_a_build_stops_the_next_build_and_is_kept() {
     let root = temp("spare-meanwhile");
     let out = root.join("public");
     write(&files(&[("index.html", "1")]), &root, &out).unwrap();
@@ -266,13 +266,46 @@ fn a_file_that_appears_in_the_output_during_a_build_is_not_made_a_spare() {
     let stage = Streamed::open(&guard, true).unwrap();
     stage.bytes("index.html".into(), b"2".to_vec()).unwrap();
     std::fs::write(out.join("late.txt"), "written while building").unwrap();
-    let stats = stage.finish().unwrap();
-    let aside = stats.kept_aside.expect("the old output is kept aside with the file");
+    stage.finish().unwrap();
+    // The old output became the spare without being listed again; the next build lists it.
+    let spare = root.join(".public.quire-spare");
+    let e = write(&files(&[("index.html", "3")]), &root, &out)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("quire-spare") && e.contains("late.txt") && e.contains("did not write"),
+        "{e}"
+    );
     assert_eq!(
-        std::fs::read_to_string(aside.join("late.txt")).unwrap(),
+        std::fs::read_to_string(spare.join("late.txt")).unwrap(),
         "written while building"
     );
-    assert!(!root.join(".public.quire-spare").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("index.html")).unwrap(),
+        "2",
+        "the output is as it was"
+    );
+}
+
+#[test]
+fn a_spare_never_writes_its_lists_over_a_file_that_appeared_meanwhile() {
+    for name in [".gitignore", ".quire-carried"] {
+        let root = temp(&format!("spare-meanwhile-{}", name.trim_start_matches('.')));
+        let out = root.join("public");
+        write(&files(&[("index.html", "1")]), &root, &out).unwrap();
+        let guard = Guard::new(&root, &out).unwrap();
+        let stage = Streamed::open(&guard, true).unwrap();
+        stage.bytes("index.html".into(), b"2".to_vec()).unwrap();
+        std::fs::write(out.join(name), "the user's").unwrap();
+        let stats = stage.finish().unwrap();
+        let aside = stats.kept_aside.expect("the old output is kept aside with the file");
+        assert_eq!(
+            std::fs::read_to_string(aside.join(name)).unwrap(),
+            "the user's",
+            "{name}"
+        );
+        assert!(!root.join(".public.quire-spare").exists(), "{name}");
+    }
 }
 
 #[test]
