@@ -274,7 +274,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         (built, saved.join().ok().flatten())
     });
     let (written, mut pending) = built?;
-    pending.extend(bodies);
+    pending.extend(bodies.into_iter().flatten());
     // Only a build that succeeded updates the cache (one that cannot only costs time later).
     for pending in pending {
         let _ = pending.commit();

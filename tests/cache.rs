@@ -95,7 +95,7 @@ fn a_damaged_or_foreign_cache_is_ignored() {
     // Every damaged file is read by a rebuild in place, where each cache would be used.
     let filled = out.join("fill");
     build(&root, &filled, &[]);
-    for file in ["search-en.cbor", "pages.cbor", "bodies.cbor"] {
+    for file in ["search-en.cbor", "pages.cbor", "bodies.cbor", "bodies-recent.cbor"] {
         let path = root.join(".quire-cache").join(file);
         let good = std::fs::read(&path).unwrap_or_else(|e| panic!("{file} is written: {e}"));
         let mut flipped = good.clone();
@@ -135,6 +135,85 @@ fn a_damaged_or_foreign_cache_is_ignored() {
     build(&root, &out.join("after-kill"), &[]);
     assert!(!leftover.exists());
     assert_eq!(read_tree(&out.join("after-kill")), clean);
+}
+
+/// The bodies of pages edited since the full bodies file was written go into the recent
+/// file alone; a recent file that goes with another full file, or a damaged one, is ignored.
+#[test]
+fn a_few_edits_rewrite_only_the_recent_bodies() {
+    let root = fixture("cache-recent");
+    // Enough pages that one page is a small part of all the bodies.
+    std::fs::create_dir_all(root.join("site/filler")).unwrap();
+    for n in 0..40 {
+        let text = format!("# Filler {n}\n\n{}\n", "Words about compute and chips. ".repeat(30));
+        std::fs::write(root.join(format!("site/filler/{n:02}.md")), text).unwrap();
+    }
+    let out = temp_dir("cache-recent-out");
+    let full = root.join(".quire-cache/bodies.cbor");
+    let recent = root.join(".quire-cache/bodies-recent.cbor");
+    build(&root, &out.join("first"), &[]);
+    let (first_full, first_recent) = (std::fs::read(&full).unwrap(), std::fs::read(&recent).unwrap());
+    let same_as_clean = |name: &str| {
+        build(&root, &out.join(name), &[]);
+        build(&root, &out.join(format!("{name}-clean")), &["--no-cache"]);
+        assert_eq!(
+            read_tree(&out.join(name)),
+            read_tree(&out.join(format!("{name}-clean"))),
+            "{name}"
+        );
+    };
+
+    let intro = std::fs::read_to_string(root.join("site/01-intro.md")).unwrap();
+    append(&root.join("site/01-intro.md"), "\nOne more sentence about compute.\n");
+    same_as_clean("one-edit");
+    assert!(
+        std::fs::read(&full).unwrap() == first_full,
+        "the full file is not rewritten"
+    );
+    let one_edit = std::fs::read(&recent).unwrap();
+    assert!(
+        one_edit.len() > first_recent.len() + 100,
+        "the edited page's body is in the recent file"
+    );
+
+    // The edit undone: the body in the full file is the page's again, and the recent file
+    // no longer holds what no page uses.
+    std::fs::write(root.join("site/01-intro.md"), &intro).unwrap();
+    same_as_clean("undone");
+    assert!(std::fs::read(&full).unwrap() == first_full);
+    assert_eq!(std::fs::read(&recent).unwrap().len(), first_recent.len());
+
+    // An older recent file, without the edited page: the page is rendered again.
+    append(&root.join("site/01-intro.md"), "\nOne more sentence about compute.\n");
+    std::fs::write(&recent, &first_recent).unwrap();
+    same_as_clean("older-recent");
+    // (The same length: a body's set of ids is encoded in no fixed order.)
+    assert_eq!(
+        std::fs::read(&recent).unwrap().len(),
+        one_edit.len(),
+        "the page's body is kept again"
+    );
+
+    // A damaged recent file counts as empty.
+    let mut damaged = std::fs::read(&recent).unwrap();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x40;
+    std::fs::write(&recent, &damaged).unwrap();
+    same_as_clean("damaged-recent");
+
+    // Most pages edited: everything is written to the full file again.
+    for n in 0..30 {
+        append(&root.join(format!("site/filler/{n:02}.md")), "\nEdited.\n");
+    }
+    same_as_clean("most-pages");
+    assert!(
+        std::fs::read(&full).unwrap() != first_full,
+        "the full file is written again"
+    );
+    assert!(
+        std::fs::read(&recent).unwrap().len() < first_recent.len() + 8,
+        "and the recent file is empty"
+    );
 }
 
 #[test]
