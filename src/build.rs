@@ -267,7 +267,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         let built = (|| -> Result<_> {
             // Each file goes into the stage as it is rendered; the stage replaces the output
             // only once everything succeeded (dropped on an error, it is removed).
-            let stage = output::Streamed::open(&guard, options.cache)?;
+            let stage = output::Streamed::open(&guard, options.cache)?.stamped(cache.as_ref());
             let pending = render_into(&site, &templates, site.config.search.enabled, cache.as_ref(), &stage)?;
             Ok((stage.finish()?, pending))
         })();

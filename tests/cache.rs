@@ -216,6 +216,57 @@ fn a_few_edits_rewrite_only_the_recent_bodies() {
     );
 }
 
+/// Output files are trusted from their stamps (`stat` as the last build saw it) instead of
+/// being read back; a file edited by hand is still found, whatever was put back: its size,
+/// its modification time, its name (another file renamed over it).
+#[test]
+fn a_hand_edited_output_file_is_written_again_whatever_it_put_back() {
+    let root = fixture("cache-stamps");
+    let out = root.join("public");
+    build(&root, &out, &[]);
+    let clean = read_tree(&out);
+    let page = out.join("intro/index.html");
+    let original = std::fs::read_to_string(&page).unwrap();
+    assert!(original.contains("<title>"));
+    // Files are stamped only once they are more than a second old.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    build(&root, &out, &[]);
+    let stamps = std::fs::read(root.join(".quire-cache/output.cbor")).expect("the build stamps its files");
+    assert!(
+        stamps
+            .windows(b"intro/index.html".len())
+            .any(|w| w == b"intro/index.html"),
+        "the page is stamped"
+    );
+    let times = |path: &Path| std::fs::metadata(path).unwrap().modified().unwrap();
+    let put_back = |path: &Path, modified| {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+    };
+
+    // Edited in place, same length, modification time put back.
+    let before = times(&page);
+    std::fs::write(&page, original.replacen("<title>", "<titl2>", 1)).unwrap();
+    put_back(&page, before);
+    build(&root, &out, &[]);
+    assert_eq!(read_tree(&out), clean, "edited in place");
+
+    // Another file of the same length and time renamed over it.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    build(&root, &out, &[]);
+    let before = times(&page);
+    let other = root.join("other.html");
+    std::fs::write(&other, original.replacen("<title>", "<titl3>", 1)).unwrap();
+    put_back(&other, before);
+    std::fs::rename(&other, &page).unwrap();
+    build(&root, &out, &[]);
+    assert_eq!(read_tree(&out), clean, "renamed over");
+}
+
 #[test]
 fn no_cache_writes_no_cache_folder_and_the_cache_is_never_an_output_folder() {
     let root = fixture("cache-off");

@@ -13,6 +13,7 @@ mod files;
 pub mod guard;
 mod spare;
 pub mod stage;
+mod stamps;
 
 use crate::diagnostics::{BuildError, Diagnostic};
 use anyhow::{Context, Result};
@@ -95,6 +96,15 @@ impl<'g> Streamed<'g> {
     pub fn open(guard: &'g Guard, use_spare: bool) -> Result<Streamed<'g>, BuildError> {
         let stage = stage::Stage::open(guard, use_spare).map_err(|e| write_error(e, guard.out()))?;
         Ok(Streamed { stage })
+    }
+
+    /// With stamps from `cache`, unchanged previous files are trusted from one `stat` each
+    /// instead of being read back (see `output/stamps.rs`).
+    pub fn stamped(mut self, cache: Option<&crate::cache::Cache>) -> Self {
+        if let Some(cache) = cache {
+            self.stage.use_stamps(cache);
+        }
+        self
     }
 
     /// Swaps the finished stage in; see [`stage::Stage::finish`].

@@ -13,6 +13,7 @@
 use super::files::{create_parent, holds, link_or_copy, remove_if_there, symlink, verified};
 use super::guard::Guard;
 use super::spare;
+use super::stamps::Stamps;
 use super::{FileSource, WriteStats};
 use crate::diagnostics::{BuildError, Diagnostic};
 use anyhow::{Context, Result, bail};
@@ -198,6 +199,7 @@ fn stage_file(
     stage: &Path,
     previous: &Previous,
     spare: Option<&BTreeSet<String>>,
+    stamps: Option<&Stamps>,
     rel: &str,
     source: &FileSource,
 ) -> Result<bool> {
@@ -210,7 +212,15 @@ fn stage_file(
     };
     if previous.ours.contains(rel) {
         let old = guard.join(guard.out(), rel)?;
-        if let Some(meta) = holds(&old, &bytes) {
+        let held = match stamps {
+            Some(s) => {
+                let (hash, len) = (xxhash_rust::xxh3::xxh3_64(&bytes), bytes.len() as u64);
+                s.trusted(rel, &old, hash, len)
+                    .or_else(|| holds(&old, &bytes).inspect(|meta| s.record(rel, hash, len, meta)))
+            }
+            None => holds(&old, &bytes),
+        };
+        if let Some(meta) = held {
             // A rebuild's common case: the stage, made from the spare, has this very file.
             let already = spare.is_some_and(|s| s.contains(rel))
                 && std::fs::symlink_metadata(&target).is_ok_and(|t| t.is_file() && spare::same_inode(&t, &meta));
@@ -360,6 +370,8 @@ pub struct Stage<'g> {
     written: AtomicUsize,
     unchanged: AtomicUsize,
     finished: bool,
+    /// What the last build saw of its files, to trust unchanged ones without reading them.
+    stamps: Option<Stamps>,
 }
 
 impl<'g> Stage<'g> {
@@ -390,6 +402,7 @@ impl<'g> Stage<'g> {
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
             finished: false,
+            stamps: None,
         };
         if stage.spare.is_none() {
             std::fs::create_dir_all(&stage.dir).with_context(|| format!("cannot create {}", stage.dir.display()))?;
@@ -416,7 +429,15 @@ impl<'g> Stage<'g> {
     /// Writes one file of the build into the stage (unchanged bytes as a hard link to the
     /// previous file).
     pub fn put(&self, rel: &str, source: &FileSource) -> Result<()> {
-        let new = stage_file(self.guard, &self.dir, &self.previous, self.spare.as_ref(), rel, source)?;
+        let new = stage_file(
+            self.guard,
+            &self.dir,
+            &self.previous,
+            self.spare.as_ref(),
+            self.stamps.as_ref(),
+            rel,
+            source,
+        )?;
         let counter = if new { &self.written } else { &self.unchanged };
         counter.fetch_add(1, Ordering::Relaxed);
         self.paths
@@ -434,8 +455,18 @@ impl<'g> Stage<'g> {
             return Ok(false);
         }
         let old = self.guard.join(self.guard.out(), rel)?;
-        let Some(meta) = verified(&old, hash, len) else {
-            return Ok(false);
+        let stamps = self.stamps.as_ref();
+        let meta = match stamps.and_then(|s| s.trusted(rel, &old, hash, len)) {
+            Some(meta) => meta,
+            None => {
+                let Some(meta) = verified(&old, hash, len) else {
+                    return Ok(false);
+                };
+                if let Some(s) = stamps {
+                    s.record(rel, hash, len, &meta);
+                }
+                meta
+            }
         };
         let target = self.guard.join(&self.dir, rel)?;
         // The common case of a rebuild: the stage, made from the spare, holds this very file
@@ -452,6 +483,12 @@ impl<'g> Stage<'g> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(rel.to_string());
         Ok(true)
+    }
+
+    /// Trusts the previous output's files that `cache`'s stamps vouch for (see `stamps.rs`),
+    /// and leaves stamps there for the next build.
+    pub fn use_stamps(&mut self, cache: &crate::cache::Cache) {
+        self.stamps = Some(Stamps::load(cache));
     }
 
     /// Checks the build against what Quire did not write, carries that over, swaps the stage
@@ -482,7 +519,11 @@ impl<'g> Stage<'g> {
         };
         // From the swap on, the stage is the output: nothing may remove it any more.
         self.finished = true;
-        if let Some(old) = swap(self.guard, &self.dir)? {
+        let swapped = swap(self.guard, &self.dir)?;
+        if let Some(stamps) = self.stamps.take() {
+            stamps.save();
+        }
+        if let Some(old) = swapped {
             if self.keep_spare && spare::keep(self.guard, &old, &self.previous.ours, &self.previous.theirs) {
                 return Ok(stats);
             }
