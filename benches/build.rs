@@ -214,6 +214,9 @@ struct Cost {
 /// peak memory; without it only the wall time is known.
 fn measure(cmd: &mut Command) -> Cost {
     let has_time = Path::new("/usr/bin/time").exists();
+    // What the last build wrote goes to disk first, so that no build is timed while the
+    // previous one's hundreds of megabytes are being written back.
+    let _ = Command::new("sync").status();
     let start = Instant::now();
     let output = if has_time {
         let mut wrapped = Command::new("/usr/bin/time");
@@ -316,18 +319,32 @@ struct Contender {
 /// this shared machine falls on all alike; prints medians and each one's ratio to Quire.
 fn compare(title: &str, contenders: &[Contender], runs: usize) {
     let mut costs: Vec<Vec<Cost>> = contenders.iter().map(|_| Vec::new()).collect();
+    // What a build wrote is moved aside, not deleted, until every run is done: on ext4,
+    // creating 20,000 files just after deleting as many made the next build's system time
+    // swing between 1 and 18 s (the allocator passes over recently freed inodes), for every
+    // tool alike. A cold build in CI writes into a fresh checkout.
+    let trash = std::env::temp_dir().join(format!("quire-bench-trash-{}", std::process::id()));
+    let mut trashed = 0;
+    let mut set_aside = |path: &Path| {
+        if path.exists() {
+            let _ = std::fs::create_dir_all(&trash);
+            trashed += 1;
+            let _ = std::fs::rename(path, trash.join(trashed.to_string()));
+        }
+    };
     for _ in 0..runs {
         for (c, cost) in contenders.iter().zip(&mut costs) {
-            let _ = std::fs::remove_dir_all(&c.out);
+            set_aside(&c.out);
             // Cold: without Quire's build cache and spare output tree too (Quire's sites
             // build into `public/` under their root).
             if let (Some(root), Some(name)) = (c.out.parent(), c.out.file_name()) {
-                let _ = std::fs::remove_dir_all(root.join(".quire-cache"));
-                let _ = std::fs::remove_dir_all(root.join(format!(".{}.quire-spare", name.to_string_lossy())));
+                set_aside(&root.join(".quire-cache"));
+                set_aside(&root.join(format!(".{}.quire-spare", name.to_string_lossy())));
             }
             cost.push(measure(&mut (c.command)()));
         }
     }
+    let _ = std::fs::remove_dir_all(&trash);
     let medians: Vec<[f64; 3]> = costs
         .iter()
         .map(|c| {

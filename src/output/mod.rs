@@ -11,6 +11,7 @@
 pub mod claims;
 mod files;
 pub mod guard;
+mod previous;
 mod spare;
 pub mod stage;
 mod stamps;

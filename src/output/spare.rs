@@ -13,7 +13,8 @@
 //! killed while it uses the spare leaves an ordinary stage, which the next build clears.
 
 use super::guard::Guard;
-use super::stage::{Kind, LEGACY_TMP, MANIFEST};
+use super::previous::Kind;
+use super::stage::{LEGACY_TMP, MANIFEST};
 use anyhow::{Context, Result, bail};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
