@@ -319,32 +319,20 @@ struct Contender {
 /// this shared machine falls on all alike; prints medians and each one's ratio to Quire.
 fn compare(title: &str, contenders: &[Contender], runs: usize) {
     let mut costs: Vec<Vec<Cost>> = contenders.iter().map(|_| Vec::new()).collect();
-    // What a build wrote is moved aside, not deleted, until every run is done: on ext4,
-    // creating 20,000 files just after deleting as many made the next build's system time
-    // swing between 1 and 18 s (the allocator passes over recently freed inodes), for every
-    // tool alike. A cold build in CI writes into a fresh checkout.
-    let trash = std::env::temp_dir().join(format!("quire-bench-trash-{}", std::process::id()));
-    let mut trashed = 0;
-    let mut set_aside = |path: &Path| {
-        if path.exists() {
-            let _ = std::fs::create_dir_all(&trash);
-            trashed += 1;
-            let _ = std::fs::rename(path, trash.join(trashed.to_string()));
-        }
-    };
+    let mut trash = Trash::new();
     for _ in 0..runs {
         for (c, cost) in contenders.iter().zip(&mut costs) {
-            set_aside(&c.out);
+            trash.take(&c.out);
             // Cold: without Quire's build cache and spare output tree too (Quire's sites
             // build into `public/` under their root).
             if let (Some(root), Some(name)) = (c.out.parent(), c.out.file_name()) {
-                set_aside(&root.join(".quire-cache"));
-                set_aside(&root.join(format!(".{}.quire-spare", name.to_string_lossy())));
+                trash.take(&root.join(".quire-cache"));
+                trash.take(&root.join(format!(".{}.quire-spare", name.to_string_lossy())));
             }
             cost.push(measure(&mut (c.command)()));
         }
     }
-    let _ = std::fs::remove_dir_all(&trash);
+    drop(trash);
     let medians: Vec<[f64; 3]> = costs
         .iter()
         .map(|c| {
@@ -381,13 +369,14 @@ fn compare(title: &str, contenders: &[Contender], runs: usize) {
 /// build never replaces the output the next cached build starts from.
 fn rebuilds(bin: &Path, root: &Path, runs: usize) {
     let outs = [root.join("public-rebuild"), root.join("public-rebuild-no-cache")];
-    let clean = || {
+    let mut trash = Trash::new();
+    let mut clean = || {
         for out in &outs {
-            let _ = std::fs::remove_dir_all(out);
+            trash.take(out);
             let name = out.file_name().unwrap().to_string_lossy();
-            let _ = std::fs::remove_dir_all(root.join(format!(".{name}.quire-spare")));
+            trash.take(&root.join(format!(".{name}.quire-spare")));
         }
-        let _ = std::fs::remove_dir_all(root.join(".quire-cache"));
+        trash.take(&root.join(".quire-cache"));
     };
     clean();
     let page = root.join("site/000-section-0/000-page-0.md");
@@ -412,9 +401,13 @@ fn rebuilds(bin: &Path, root: &Path, runs: usize) {
         _ => format!("{}\n\n{sentence}{}", &original[..cut], &original[cut..]),
     };
     let mut costs: Vec<[Vec<Cost>; 2]> = (0..edits.len()).map(|_| [Vec::new(), Vec::new()]).collect();
-    for run in 0..runs {
-        for (e, costs) in costs.iter_mut().enumerate() {
-            for (i, (out, extra)) in outs.iter().zip(kinds).enumerate() {
+    // All cached builds first, then all `--no-cache` ones: each `--no-cache` build deletes and
+    // creates some 30,000 files, and on ext4 creating a file soon after many were deleted is
+    // slow (the allocator passes over recently freed inodes), which slowed the cached build
+    // that followed it from about 0.43 to 0.61 s. An edit-and-build loop deletes nothing.
+    for (i, (out, extra)) in outs.iter().zip(kinds).enumerate() {
+        for run in 0..runs {
+            for (e, costs) in costs.iter_mut().enumerate() {
                 std::fs::write(
                     &page,
                     edit(e, &format!("Edit {run} {e} {i}: a sentence about compute.")),
@@ -427,7 +420,7 @@ fn rebuilds(bin: &Path, root: &Path, runs: usize) {
         }
     }
     std::fs::write(&page, &original).unwrap();
-    println!("\nrebuild after a one-page body edit, search on: medians of {runs} interleaved builds");
+    println!("\nrebuild after a one-page body edit, search on: medians of {runs} builds");
     println!("| edit | build | wall | CPU | peak memory |\n| --- | --- | --- | --- | --- |");
     for (edit, costs) in edits.iter().zip(&costs) {
         for (name, c) in ["with the build cache", "--no-cache"].iter().zip(costs) {
@@ -440,6 +433,40 @@ fn rebuilds(bin: &Path, root: &Path, runs: usize) {
         }
     }
     clean();
+}
+
+/// Where builds' outputs go instead of being deleted, until the runs are done: on ext4,
+/// creating files soon after many were deleted is slow (the allocator passes over recently
+/// freed inodes), which made builds' system time swing between 1 and 18 s, for every tool
+/// alike. A cold build in CI writes into a fresh checkout; an edit-and-build loop deletes
+/// next to nothing.
+struct Trash {
+    dir: PathBuf,
+    taken: usize,
+}
+
+impl Trash {
+    fn new() -> Trash {
+        Trash {
+            dir: std::env::temp_dir().join(format!("quire-bench-trash-{}", std::process::id())),
+            taken: 0,
+        }
+    }
+
+    /// Moves `path` (if it is there) out of the way.
+    fn take(&mut self, path: &Path) {
+        if path.exists() {
+            let _ = std::fs::create_dir_all(&self.dir);
+            self.taken += 1;
+            let _ = std::fs::rename(path, self.dir.join(self.taken.to_string()));
+        }
+    }
+}
+
+impl Drop for Trash {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// A Quire build of the site at `root` into `out`.
@@ -561,7 +588,16 @@ fn main() {
     let sections = (pages / 100).max(1);
     let per = pages / sections;
     let root = std::env::temp_dir().join(format!("quire-bench-build-{pages}"));
-    let (_, generated) = time(|| generate(&root, sections, per, false));
+    // A site already generated with the same sizes is reused: regenerating deletes and
+    // writes tens of thousands of files, which slows what follows (see `Trash`).
+    let marker = root.join(".quire-bench-generated");
+    let wanted = format!("{sections} sections of {per} pages, generator 1\n");
+    let (_, generated) = time(|| {
+        if std::fs::read_to_string(&marker).ok().as_deref() != Some(wanted.as_str()) {
+            generate(&root, sections, per, false);
+            std::fs::write(&marker, &wanted).unwrap();
+        }
+    });
     println!(
         "generated {} pages in {sections} sections in {generated:.1?} at {}",
         sections * per,

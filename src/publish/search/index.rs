@@ -128,8 +128,14 @@ pub(super) fn full_hash(bytes: &[u8]) -> String {
 }
 
 /// Gzips `bytes` behind the signature Pagefind's runtime checks after decompressing.
+///
+/// At zlib's default level, where Pagefind's own indexer uses the best: on the 10,000-page
+/// site the index chunks come out 1.6% larger (4.03 against 3.97 MB) and compress 3.7 times
+/// faster (0.36 against 1.34 s of one core). A paragraph edited in the middle of a page
+/// moves the positions of every word after it, so most chunks change: at the best level
+/// their compression alone took a rebuild 0.2 s. Fragments come out the same size.
 pub fn compress(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3 + 64), Compression::best());
+    let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3 + 64), Compression::default());
     // Writing into a Vec cannot fail.
     let _ = gz.write_all(b"pagefind_dcd");
     let _ = gz.write_all(bytes);
