@@ -402,9 +402,10 @@ fn rebuilds(bin: &Path, root: &Path, runs: usize) {
     };
     let mut costs: Vec<[Vec<Cost>; 2]> = (0..edits.len()).map(|_| [Vec::new(), Vec::new()]).collect();
     // All cached builds first, then all `--no-cache` ones: each `--no-cache` build deletes and
-    // creates some 30,000 files, and on ext4 creating a file soon after many were deleted is
-    // slow (the allocator passes over recently freed inodes), which slowed the cached build
-    // that followed it from about 0.43 to 0.61 s. An edit-and-build loop deletes nothing.
+    // creates some 30,000 files, which slows the files created after it (see `Trash`); an
+    // edit-and-build loop deletes next to nothing. The two edits alternate, so each build
+    // both undoes one and makes the other: after an insertion, every later word of the page
+    // has moved, and most of the index's chunks change.
     for (i, (out, extra)) in outs.iter().zip(kinds).enumerate() {
         for run in 0..runs {
             for (e, costs) in costs.iter_mut().enumerate() {
