@@ -95,6 +95,9 @@ fn stage_file(
         let held = match stamps {
             Some(s) => {
                 let (hash, len) = (xxhash_rust::xxh3::xxh3_64(&bytes), bytes.len() as u64);
+                if staged_already(guard, stage, spare, s, rel, hash, len)? {
+                    return Ok(false);
+                }
                 s.trusted(rel, &old, hash, len)
                     .or_else(|| holds(&old, &bytes).inspect(|meta| s.record(rel, hash, len, meta)))
             }
@@ -116,6 +119,25 @@ fn stage_file(
     }
     std::fs::write(&target, &bytes).with_context(|| format!("cannot write {}", target.display()))?;
     Ok(true)
+}
+
+/// Whether the stage, made from the spare, holds at `rel` the very file its stamp vouches for
+/// as `len` bytes hashing to `hash`, untouched since: the common case of a rebuild, where
+/// the file is one inode with the previous output's and nothing needs doing, not even a
+/// look at the output.
+fn staged_already(
+    guard: &Guard,
+    stage: &Path,
+    spare: Option<&BTreeSet<String>>,
+    stamps: &Stamps,
+    rel: &str,
+    hash: u64,
+    len: u64,
+) -> Result<bool> {
+    if !spare.is_some_and(|s| s.contains(rel)) {
+        return Ok(false);
+    }
+    Ok(stamps.trusted(rel, &guard.join(stage, rel)?, hash, len).is_some())
 }
 
 /// Readies `target` (the stage's `rel`) to be written; `true` when the spare left a file there.
@@ -334,8 +356,18 @@ impl<'g> Stage<'g> {
         if !self.previous.ours.contains(rel) {
             return Ok(false);
         }
-        let old = self.guard.join(self.guard.out(), rel)?;
         let stamps = self.stamps.as_ref();
+        if let Some(s) = stamps
+            && staged_already(self.guard, &self.dir, self.spare.as_ref(), s, rel, hash, len)?
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            self.paths
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .insert(rel.to_string());
+            return Ok(true);
+        }
+        let old = self.guard.join(self.guard.out(), rel)?;
         let meta = match stamps.and_then(|s| s.trusted(rel, &old, hash, len)) {
             Some(meta) => meta,
             None => {
