@@ -20,8 +20,11 @@ pub const CACHE_DIR: &str = ".quire-cache";
 /// What ends the name of a cache file a commit replaced, until [`Cache::sweep`] removes it.
 const REPLACED: &str = ".replaced";
 
-/// What starts every cache file: files of another version are not read.
-const HEADER: &str = concat!("quire-cache ", env!("CARGO_PKG_VERSION"), "\n");
+/// What starts every cache file: files of another version, or of another format of the
+/// same version, are not read. Raise the format number whenever what a file holds, or how
+/// it is made, changes (the compression of the search index's chunks, say): the cache
+/// would otherwise give back work a build would no longer do the same way.
+const HEADER: &str = concat!("quire-cache ", env!("CARGO_PKG_VERSION"), " format 2\n");
 
 /// The cache folder of one site.
 #[derive(Debug, Clone)]
@@ -42,6 +45,12 @@ impl Cache {
         }
     }
 
+    /// Removes the file `name`, which this version of Quire no longer writes (a cache
+    /// could only save time, so it must not linger where nothing reads it).
+    pub fn forget(&self, name: &str) {
+        let _ = std::fs::remove_file(self.dir.join(name));
+    }
+
     /// Removes the files earlier builds' commits replaced, on a thread of its own that the
     /// build does not wait for (what is left when it exits goes next time).
     pub fn sweep(&self) {
@@ -51,7 +60,7 @@ impl Cache {
 
     /// The bytes last written under `name`, if they were written by this version of Quire.
     pub fn read(&self, name: &str) -> Option<Bytes> {
-        let whole = Whole::of(&self.dir.join(name))?;
+        let whole = std::fs::read(self.dir.join(name)).ok()?;
         let len = whole.len();
         if !whole.starts_with(HEADER.as_bytes()) || len < HEADER.len() + 8 {
             return None;
@@ -119,53 +128,14 @@ impl Cache {
 }
 
 /// The contents of a cache file without its header and checksum.
+///
+/// Read, not mapped into memory: a mapped file truncated in place by someone else (a `cp`
+/// over it, a sync client) would crash the build, and bytes checked once at reading could
+/// change before they are used.
 #[derive(Default)]
 pub struct Bytes {
-    whole: Whole,
+    whole: Vec<u8>,
     body: std::ops::Range<usize>,
-}
-
-/// A whole cache file: mapped into memory on Unix, so a large cache is neither copied nor
-/// given fresh memory (the page cache holds it already); read elsewhere, where a mapped
-/// file could not be replaced by the next write.
-#[derive(Default)]
-enum Whole {
-    #[default]
-    Empty,
-    #[cfg(unix)]
-    Mapped(memmap2::Mmap),
-    #[cfg_attr(unix, allow(dead_code))]
-    Read(Vec<u8>),
-}
-
-impl Whole {
-    fn of(path: &Path) -> Option<Whole> {
-        #[cfg(unix)]
-        {
-            let file = std::fs::File::open(path).ok()?;
-            // SAFETY: the mapping is read-only, and Quire never changes a cache file in
-            // place: a new version is written beside it and renamed over it, which leaves
-            // this file's inode, and so the mapping, as it was.
-            unsafe { memmap2::Mmap::map(&file) }.ok().map(Whole::Mapped)
-        }
-        #[cfg(not(unix))]
-        {
-            std::fs::read(path).ok().map(Whole::Read)
-        }
-    }
-}
-
-impl std::ops::Deref for Whole {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            Whole::Empty => &[],
-            #[cfg(unix)]
-            Whole::Mapped(map) => map,
-            Whole::Read(bytes) => bytes,
-        }
-    }
 }
 
 impl std::ops::Deref for Bytes {
@@ -199,16 +169,16 @@ pub struct Pending {
 }
 
 impl Pending {
-    /// Puts the file in place: the build succeeded. The file it replaces is renamed aside
-    /// for [`Cache::sweep`] rather than renamed over: freeing a large file takes tens of
-    /// milliseconds, which a rebuild should not wait for. A kill between the two renames
-    /// leaves no file, which the next build reads as an empty cache.
+    /// Puts the file in place: the build succeeded. The file it replaces keeps a second
+    /// name for [`Cache::sweep`] to remove: freeing a large file takes tens of milliseconds,
+    /// which a rebuild should not wait for.
     pub fn commit(mut self) -> Result<()> {
         self.committed = true;
         let mut aside = self.part.clone().into_os_string();
         aside.push(REPLACED);
-        // There is none on a first build.
-        let _ = std::fs::rename(&self.file, &aside);
+        // A second name keeps the old file's data alive through the rename, so that it is
+        // freed by the sweep; there is no file on a first build.
+        let _ = std::fs::hard_link(&self.file, &aside);
         std::fs::rename(&self.part, &self.file).with_context(|| format!("cannot replace {}", self.file.display()))
     }
 }
@@ -337,10 +307,10 @@ mod tests {
         let root = temp("sweep");
         let cache = Cache::at(&root);
         cache.write("x", b"old").unwrap();
-        let mapped = cache.read("x").unwrap();
+        let before = cache.read("x").unwrap();
         cache.write("x", b"new").unwrap();
         assert_eq!(cache.read("x").as_deref(), Some(&b"new"[..]));
-        assert_eq!(&*mapped, b"old", "a build reading the old file still reads it");
+        assert_eq!(&*before, b"old");
         let names = || -> Vec<String> {
             std::fs::read_dir(root.join(CACHE_DIR))
                 .unwrap()

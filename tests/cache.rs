@@ -228,8 +228,8 @@ fn a_hand_edited_output_file_is_written_again_whatever_it_put_back() {
     let page = out.join("intro/index.html");
     let original = std::fs::read_to_string(&page).unwrap();
     assert!(original.contains("<title>"));
-    // Files are stamped only once they are more than a second old.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    // Files are stamped only once they are more than two seconds old.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
     build(&root, &out, &[]);
     let stamps = std::fs::read(root.join(".quire-cache/output.cbor")).expect("the build stamps its files");
     assert!(
@@ -256,7 +256,7 @@ fn a_hand_edited_output_file_is_written_again_whatever_it_put_back() {
     assert_eq!(read_tree(&out), clean, "edited in place");
 
     // Another file of the same length and time renamed over it.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::thread::sleep(std::time::Duration::from_millis(2100));
     build(&root, &out, &[]);
     let before = times(&page);
     let other = root.join("other.html");

@@ -25,7 +25,7 @@ pub const SPARE: &str = "quire-spare";
 const CARRIED: &str = ".quire-carried";
 /// Keeps the spare out of `git status`.
 const IGNORE: &str = ".gitignore";
-const IGNORE_TEXT: &str = "# Quire's previous output, kept to make the next build faster: safe to delete.\n*\n";
+const IGNORE_TEXT: &str = "# Quire's previous output, kept to make the next build faster. It may be deleted,\n# unless a build said it holds a file Quire did not write: that file is yours.\n*\n";
 
 /// What a tree holds, relative and `/`-separated: regular files, everything else that is
 /// not a folder (symbolic links), and folders.

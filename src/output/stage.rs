@@ -400,7 +400,11 @@ impl<'g> Stage<'g> {
     /// Trusts the previous output's files that `cache`'s stamps vouch for (see `stamps.rs`),
     /// and leaves stamps there for the next build.
     pub fn use_stamps(&mut self, cache: &crate::cache::Cache) {
-        self.stamps = Some(Stamps::load(cache));
+        let out = self.guard.out();
+        let probe = if out.exists() { out } else { out.parent().unwrap_or(out) };
+        if super::stamps::trustworthy_times(probe) {
+            self.stamps = Some(Stamps::load(cache));
+        }
     }
 
     /// Checks the build against what Quire did not write, carries that over, swaps the stage

@@ -6,9 +6,12 @@
 //! whose `stat` still says the same holds the same bytes: writing to it, or renaming
 //! another file over it, gives it a new change time, which no program can set back (only
 //! the system clock can). Timestamps are coarse, so a file is stamped only if its change
-//! time is more than a second older than the build: otherwise a write in the same tick as
-//! the read could leave every time as it was (git's "racily clean" files). A file without a
-//! stamp, or whose `stat` differs, is read back whole, as every file is with `--no-cache`.
+//! time is more than two seconds older than the build: otherwise a write in the same tick
+//! as the read could leave every time as it was (git's "racily clean" files). A file without
+//! a stamp, or whose `stat` differs, is read back whole, as every file is with `--no-cache`.
+//! Stamps are used only on file systems whose change times are the kernel's own (on Linux:
+//! ext2/3/4, XFS, Btrfs, tmpfs, ZFS, F2FS, overlayfs); FAT keeps none, and FUSE file systems such as
+//! sshfs report what they are given, so there, and on other systems, every file is read.
 //!
 //! Stamps are kept in the build cache (`.quire-cache/output.cbor`). Reading 10,000 pages
 //! back took a one-page rebuild of a 10,000-page site about a quarter of its CPU.
@@ -71,7 +74,7 @@ pub(super) struct Stamps {
     cache: Cache,
     known: HashMap<String, Stamp>,
     next: Mutex<Vec<(String, Stamp)>>,
-    /// Files changed after this (a second before the build started) are not stamped.
+    /// Files changed after this (two seconds before the build started) are not stamped.
     settled: (i64, i64),
 }
 
@@ -86,7 +89,7 @@ impl Stamps {
         let since = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default()
-            .saturating_sub(std::time::Duration::from_secs(1));
+            .saturating_sub(std::time::Duration::from_secs(2));
         Stamps {
             cache: cache.clone(),
             known,
@@ -133,6 +136,41 @@ impl Stamps {
             let _ = pending.commit();
         }
     }
+}
+
+/// Whether change times on the file system holding `dir` are the kernel's own, set on every
+/// write and rename (see the module's comment).
+#[cfg(target_os = "linux")]
+pub(super) fn trustworthy_times(dir: &std::path::Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    /// ext2/3/4, XFS, Btrfs, tmpfs, ZFS, F2FS, and overlayfs (containers), whose times are
+    /// those of the file system under it.
+    const KNOWN: [i64; 7] = [
+        0xEF53,
+        0x5846_5342,
+        0x9123_683E,
+        0x0102_1994,
+        0x2FC1_2FC1,
+        0xF2F5_2010,
+        0x794C_7630,
+    ];
+    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `statfs` only writes into the zeroed struct it is given.
+    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid NUL-terminated path and a struct to fill.
+    if unsafe { libc::statfs(path.as_ptr(), &mut fs) } != 0 {
+        return false;
+    }
+    #[allow(clippy::unnecessary_cast)]
+    KNOWN.contains(&(fs.f_type as i64))
+}
+
+/// Elsewhere every file is read back.
+#[cfg(not(target_os = "linux"))]
+pub(super) fn trustworthy_times(_dir: &std::path::Path) -> bool {
+    false
 }
 
 #[cfg(all(test, unix))]
@@ -200,13 +238,29 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_os = "linux")]
+    fn change_times_are_trusted_on_the_usual_linux_file_systems_only() {
+        // /proc's change times are made up on every look.
+        assert!(!trustworthy_times(std::path::Path::new("/proc")));
+        assert!(!trustworthy_times(std::path::Path::new("/no/such/folder")));
+        // tmpfs, where there is one.
+        let shm = std::path::Path::new("/dev/shm");
+        if shm.is_dir() {
+            assert!(trustworthy_times(shm));
+        }
+    }
+
+    #[test]
     fn only_files_settled_before_the_build_are_stamped() {
         let dir = temp("settled");
         std::fs::write(dir.join("new"), "abc").unwrap();
         let stamps = Stamps::load(&Cache::at(&dir));
         let meta = std::fs::symlink_metadata(dir.join("new")).unwrap();
         stamps.record("new", 7, 3, &meta);
-        assert!(stamps.next.lock().unwrap().is_empty(), "changed less than a second ago");
+        assert!(
+            stamps.next.lock().unwrap().is_empty(),
+            "changed less than two seconds ago"
+        );
         let mut old = Stamps::load(&Cache::at(&dir));
         old.settled = (i64::MAX, 0);
         old.record("new", 7, 3, &meta);

@@ -93,8 +93,8 @@ type Keep = (String, u64, Vec<IncludedFile>, Body);
 pub struct Kept {
     /// The cache files as read, holding the bodies that were taken from them.
     files: [crate::cache::Bytes; 2],
-    /// Whether the full file could be read.
-    full: bool,
+    /// The bytes of the bodies in the full file, if it could be read.
+    full: Option<usize>,
     /// Per page, `None` for a page that must not be cached (it includes a file whose name is
     /// not UTF-8).
     entries: Vec<Option<Keep>>,
@@ -124,8 +124,10 @@ impl Kept {
             .filter(|(e, _)| matches!(e, Some((.., Body::New))))
             .map(|(_, b)| b.html.len())
             .sum();
-        let full = self.files[FULL].len();
-        if self.full && size(FULL) * 4 >= full * 3 && (size(SINCE) + new) * 8 <= full {
+        if let Some(full) = self.full
+            && size(FULL) * 4 >= full * 3
+            && (size(SINCE) + new) * 8 <= full
+        {
             let since = |body: &Body| !matches!(body, Body::Read(FULL, _));
             return Ok(vec![self.write(cache, RECENT, bodies, since)?]);
         }
@@ -239,10 +241,10 @@ impl Previous<'_> {
 }
 
 /// The entries of the full and the recent cache file (none of a file that cannot be
-/// decoded), and whether the full one could be.
-fn decode(files: &[crate::cache::Bytes; 2]) -> (Previous<'_>, bool) {
+/// decoded), and the bytes of the full one's bodies if it could be.
+fn decode(files: &[crate::cache::Bytes; 2]) -> (Previous<'_>, Option<usize>) {
     let [full, recent] = files.each_ref().map(|f| minicbor::decode::<Vec<Stored>>(f).ok());
-    let read = full.is_some();
+    let read = full.as_ref().map(|list| list.iter().map(|s| s.body.len()).sum());
     let entries = [full, recent].map(|list| {
         list.map(|l| l.into_iter().map(|s| (s.source, s)).collect())
             .unwrap_or_default()

@@ -29,6 +29,8 @@ pub fn save(cache: &Cache, language: &str, kept: &Kept) -> anyhow::Result<Option
     let Some(name) = file_name(language) else {
         return Ok(None);
     };
+    // Where earlier versions kept the compressed chunks apart.
+    cache.forget(&format!("search-{language}-chunks.cbor"));
     cache.write_cbor(&name, kept).map(Some)
 }
 

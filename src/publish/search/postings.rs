@@ -337,8 +337,16 @@ fn chunk_bytes(words: &[Word]) -> Vec<u8> {
 impl Kept {
     /// Whether it is as this code writes it: words sorted and unique, each with pages.
     pub fn is_sound(&self) -> bool {
-        self.words.windows(2).all(|w| w[0].word < w[1].word)
+        // Names are cut from these hashes by byte: they must be plain ASCII.
+        let plain = |h: &str| h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        self.pages.iter().all(|p| plain(&p.fragment_hash))
+            && self.compressed.iter().all(|c| plain(&c.digest))
+            && self.words.windows(2).all(|w| w[0].word < w[1].word)
             && self.words.iter().all(|w| !w.is_empty())
+            && self.words.iter().all(|w| {
+                w.variants.iter().all(|v| !v.postings.entries.is_empty())
+                    && w.variants.windows(2).all(|v| v[0].form != v[1].form)
+            })
             && self.words.iter().all(|w| {
                 std::iter::once(&w.plain)
                     .chain(w.variants.iter().map(|v| &v.postings))
