@@ -360,11 +360,7 @@ impl<'g> Stage<'g> {
         if let Some(s) = stamps
             && staged_already(self.guard, &self.dir, self.spare.as_ref(), s, rel, hash, len)?
         {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            self.paths
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .insert(rel.to_string());
+            self.kept_unchanged(rel);
             return Ok(true);
         }
         let old = self.guard.join(self.guard.out(), rel)?;
@@ -389,12 +385,17 @@ impl<'g> Stage<'g> {
             let in_spare = prepare(self.guard, &self.dir, self.spare.as_ref(), rel, &target)?;
             keep_previous(&old, &target, in_spare)?;
         }
+        self.kept_unchanged(rel);
+        Ok(true)
+    }
+
+    /// Counts `rel` as the previous build's file, kept unchanged, and lists it as this build's.
+    fn kept_unchanged(&self, rel: &str) {
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         self.paths
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(rel.to_string());
-        Ok(true)
     }
 
     /// Trusts the previous output's files that `cache`'s stamps vouch for (see `stamps.rs`),
