@@ -6,119 +6,24 @@
 
 pub mod cache;
 mod cards;
+mod context;
 mod glossary;
-use cards::{ChildContext, children_heading, toc_with_children};
-use glossary::LetterGroup;
+use context::{PageContext, SiteContext};
 pub mod lang;
 mod sidebar;
 pub mod theme;
 
-use crate::content::front_matter::Date;
 use crate::content::{Child, PageId, SectionId};
 use crate::diagnostics::{BuildError, Diagnostic};
-use crate::markdown::TocEntry;
 use crate::output::{Collect, Output, Sink};
 use crate::site::Site;
 use rayon::prelude::*;
-use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use theme::{Theme, full_error};
 
 /// The most pages of one section the sidebar lists around the current page.
 pub const SIDEBAR_WINDOW: usize = 50;
-
-/// Site-wide values, in every template as `site`.
-#[derive(Serialize)]
-struct SiteContext<'a> {
-    title: &'a str,
-    description: &'a str,
-    author: &'a str,
-    language: &'a str,
-    /// Absolute base URL (or the base path when the config gives no host).
-    base_url: String,
-    /// The path every internal URL starts with: `/` or `/repo/`.
-    base_path: &'a str,
-    /// The Atom feed's URL, when the site has dated pages.
-    feed_url: Option<String>,
-    /// Whether the search index is built (the theme shows the search box then).
-    search: bool,
-    /// The search bundle's version, for its loader's URL.
-    search_version: &'static str,
-}
-
-/// A link to another page.
-#[derive(Serialize, Clone)]
-struct LinkContext<'a> {
-    title: &'a str,
-    url: String,
-}
-
-/// A glossary alias with the language of its script when that is not the site's.
-#[derive(Serialize)]
-struct AliasContext<'a> {
-    text: &'a str,
-    lang: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct TermTip<'a> {
-    anchor: &'a str,
-    title: &'a str,
-    summary: &'a str,
-}
-
-#[derive(Serialize)]
-struct BacklinkContext<'a> {
-    title: &'a str,
-    url: String,
-    sentence: &'a str,
-}
-
-#[derive(Serialize)]
-struct TermContext<'a> {
-    aliases: Vec<AliasContext<'a>>,
-    summary: &'a str,
-    see_also: Vec<LinkContext<'a>>,
-    backlinks: Vec<BacklinkContext<'a>>,
-}
-
-/// Everything a template knows about the page it renders, as `page`.
-#[derive(Serialize)]
-struct PageContext<'a> {
-    kind: &'static str,
-    title: &'a str,
-    /// The id of the `<h1>`: the id the title's `# heading` would have had, when it had one.
-    title_id: Option<&'a str>,
-    /// The short title navigation shows (`nav_title`, else `title`); the `<h1>` keeps `title`.
-    nav_title: &'a str,
-    description: String,
-    url: String,
-    permalink: String,
-    source: String,
-    date: Option<&'a Date>,
-    content: &'a str,
-    toc: Cow<'a, [TocEntry]>,
-    breadcrumbs: Vec<LinkContext<'a>>,
-    prev: Option<LinkContext<'a>>,
-    next: Option<LinkContext<'a>>,
-    children: Vec<ChildContext<'a>>,
-    /// The heading over the cards: "Contents" on the home page, "In this section" elsewhere.
-    children_title: &'static str,
-    terms: Vec<TermTip<'a>>,
-    term: Option<TermContext<'a>>,
-    glossary: Vec<LetterGroup<'a>>,
-}
-
-/// Shortens text to about `max` characters at a word boundary.
-fn truncate_words(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a);
-    format!("{}…", cut.trim_end_matches([',', ';', ':', '.']))
-}
 
 /// A built sidebar as the Tera value pages share, with the hash of what it shows (part of
 /// each page's cache key; none if it could not be serialized, which disables the cache).
@@ -138,143 +43,6 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn url(&self, page: PageId) -> String {
-        self.site.base.local(&self.site.content.pages[page].path)
-    }
-
-    /// A navigation link (breadcrumbs, previous/next), titled with the page's `nav_title`.
-    fn link(&self, page: PageId) -> LinkContext<'a> {
-        LinkContext {
-            title: self.site.content.pages[page].nav_title(),
-            url: self.url(page),
-        }
-    }
-
-    fn description(&self, page: PageId) -> String {
-        let p = &self.site.content.pages[page];
-        match &p.front.description {
-            Some(d) => d.clone(),
-            None if !self.site.bodies[page].first_paragraph.is_empty() => {
-                truncate_words(&self.site.bodies[page].first_paragraph, 160)
-            }
-            None => self.site.config.description.clone(),
-        }
-    }
-
-    fn kind_and_template(&self, page: PageId) -> (&'static str, &'a str) {
-        let site = self.site;
-        let p = &site.content.pages[page];
-        let glossary_dir = site.config.glossary.section.trim_matches('/');
-        let (kind, default) = if page == site.content.sections[0].index {
-            ("home", "home.html")
-        } else if p.is_index && site.content.sections[p.section].dir == glossary_dir {
-            ("glossary", "glossary.html")
-        } else if p.is_index {
-            ("section", "section.html")
-        } else if site.glossary.by_page.contains_key(&page) {
-            ("term", "term.html")
-        } else {
-            ("page", "page.html")
-        };
-        (kind, p.front.template.as_deref().unwrap_or(default))
-    }
-
-    fn page_context(&self, page: PageId) -> PageContext<'a> {
-        let site = self.site;
-        let content = &site.content;
-        let p = &content.pages[page];
-        let body = &site.bodies[page];
-        let (kind, _) = self.kind_and_template(page);
-        let pos = self.order_pos[page];
-        let order = &content.reading_order;
-        let prev = pos.checked_sub(1).map(|i| self.link(order[i]));
-        let next = order.get(pos + 1).map(|&i| self.link(i));
-        // Breadcrumbs: the index pages of the enclosing sections, not the page itself.
-        let mut breadcrumbs: Vec<LinkContext> = content
-            .ancestry(p.section)
-            .into_iter()
-            .map(|s| self.link(content.sections[s].index))
-            .collect();
-        if p.is_index {
-            breadcrumbs.pop();
-        }
-        let children = if p.is_index { self.children(page) } else { Vec::new() };
-        let terms = body
-            .term_uses
-            .iter()
-            .map(|u| {
-                let t = &site.glossary.terms[u.term];
-                TermTip {
-                    anchor: &t.anchor,
-                    title: &t.title,
-                    summary: &t.summary,
-                }
-            })
-            .collect();
-        let term = site.glossary.by_page.get(&page).map(|&t| {
-            let term = &site.glossary.terms[t];
-            TermContext {
-                aliases: term
-                    .aliases
-                    .iter()
-                    .map(|a| AliasContext {
-                        text: a,
-                        lang: lang::lang_of(a, &site.config.language),
-                    })
-                    .collect(),
-                summary: &term.summary,
-                see_also: term
-                    .see_also
-                    .iter()
-                    // A related term is named in full, like the term itself.
-                    .map(|&s| LinkContext {
-                        title: &content.pages[site.glossary.terms[s].page].title,
-                        url: self.url(site.glossary.terms[s].page),
-                    })
-                    .collect(),
-                backlinks: site.backlinks[t]
-                    .iter()
-                    .map(|b| BacklinkContext {
-                        title: &content.pages[b.page].title,
-                        url: self.url(b.page),
-                        sentence: &b.sentence,
-                    })
-                    .collect(),
-            }
-        });
-        let glossary = if kind == "glossary" {
-            self.glossary_index()
-        } else {
-            Vec::new()
-        };
-        let show_toc = p.front.toc.unwrap_or(true);
-        PageContext {
-            kind,
-            title: &p.title,
-            title_id: body.title_id.as_deref(),
-            nav_title: p.nav_title(),
-            description: self.description(page),
-            url: self.url(page),
-            permalink: site.base.absolute(&p.path),
-            source: p.file.display().to_string().replace('\\', "/"),
-            date: p.front.date.as_ref(),
-            content: &body.html,
-            toc: if show_toc {
-                toc_with_children(&body.toc, &children, kind)
-            } else {
-                Cow::Borrowed(&[])
-            },
-            breadcrumbs,
-            prev,
-            next,
-            children,
-            children_title: children_heading(kind),
-            terms,
-            term,
-            glossary,
-        }
-    }
-
     /// The template page `page` renders with, which must exist.
     fn template_of(&self, page: PageId) -> Result<&'a str, Diagnostic> {
         let p = &self.site.content.pages[page];
@@ -545,15 +313,4 @@ pub fn render_site_with(site: &Site, templates: &Templates) -> Result<Output, Bu
 /// Compiles the theme and renders the whole site (see [`render_site_with`]).
 pub fn render_site(site: &Site) -> Result<Output, BuildError> {
     render_site_with(site, &Templates::new(site)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn truncation_cuts_at_words() {
-        assert_eq!(truncate_words("short", 10), "short");
-        assert_eq!(truncate_words("one two three four", 10), "one two…");
-    }
 }
