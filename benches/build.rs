@@ -507,6 +507,20 @@ fn compare_peers(bin: &Path, pages: usize, runs: usize, book: bool) {
             command: quire_build(bin, &off, &off.join("public")),
         },
     ];
+    // The floor for any tool that writes these files: copying Quire's finished output
+    // (search on, left by the first contender) with `cp -r`, one thread, nothing to compute.
+    if cfg!(unix) {
+        let (from, to) = (on.join("public"), on.join("copied-public"));
+        contenders.push(Contender {
+            name: "`cp -r` of Quire's output (search on), no build".into(),
+            out: to.clone(),
+            command: Box::new(move || {
+                let mut c = Command::new("cp");
+                c.arg("-r").arg(&from).arg(&to);
+                c
+            }),
+        });
+    }
     match &hugo {
         Some(hugo) => {
             let (hugo, dir, out) = (hugo.clone(), on.join("hugo"), on.join("hugo-public"));
