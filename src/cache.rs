@@ -24,7 +24,7 @@ const REPLACED: &str = ".replaced";
 /// same version, are not read. Raise the format number whenever what a file holds, or how
 /// it is made, changes (the compression of the search index's chunks, say): the cache
 /// would otherwise give back work a build would no longer do the same way.
-const HEADER: &str = concat!("quire-cache ", env!("CARGO_PKG_VERSION"), " format 2\n");
+const HEADER: &str = concat!("quire-cache ", env!("CARGO_PKG_VERSION"), " format 3\n");
 
 /// The cache folder of one site.
 #[derive(Debug, Clone)]

@@ -127,15 +127,30 @@ pub(super) fn full_hash(bytes: &[u8]) -> String {
     Sha1::digest(bytes).iter().map(|b| format!("{b:x}")).collect()
 }
 
-/// Gzips `bytes` behind the signature Pagefind's runtime checks after decompressing.
+/// Gzips an index file (a chunk, the meta file) behind the signature Pagefind's runtime
+/// checks after decompressing.
 ///
 /// At zlib's default level, where Pagefind's own indexer uses the best: on the 10,000-page
 /// site the index chunks come out 1.6% larger (4.03 against 3.97 MB) and compress 3.7 times
 /// faster (0.36 against 1.34 s of one core). A paragraph edited in the middle of a page
 /// moves the positions of every word after it, so most chunks change: at the best level
-/// their compression alone took a rebuild 0.2 s. Fragments come out the same size.
+/// their compression alone took a rebuild 0.2 s.
 pub fn compress(bytes: &[u8]) -> Vec<u8> {
-    let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 3 + 64), Compression::default());
+    gzip(bytes, Compression::default())
+}
+
+/// Gzips a page's fragment, at zlib's fastest level.
+///
+/// There is one fragment per page, and a query fetches only the few it shows, so their
+/// compression is most of the index's cost and little of what a query downloads. On the
+/// 10,000-page site the fragments compress in 125 ms of one core instead of 330 ms (default
+/// level) and take 11.1 MB instead of 8.4 MB; the eight a query shows, about 2 KB more.
+pub fn compress_fragment(bytes: &[u8]) -> Vec<u8> {
+    gzip(bytes, Compression::fast())
+}
+
+fn gzip(bytes: &[u8], level: Compression) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::with_capacity(bytes.len() / 2 + 64), level);
     // Writing into a Vec cannot fail.
     let _ = gz.write_all(b"pagefind_dcd");
     let _ = gz.write_all(bytes);
@@ -340,7 +355,7 @@ pub fn page_part(page: IndexedPage, language: &str) -> PagePart {
         words: packed.into_values().map(PartWord::of).collect(),
         meta_fields: meta.keys().cloned().collect(),
         fragment_hash: format!("{language}_{}", full_hash(json.as_bytes())),
-        fragment: compress(json.as_bytes()),
+        fragment: compress_fragment(json.as_bytes()),
         word_count: words.word_count,
     }
 }
