@@ -245,8 +245,12 @@ impl Indexer {
         let kept: Vec<Option<usize>> = pages.iter().map(|(k, _)| positions.remove(k)).collect();
         // Pagefind's runtime takes a fixed few tens of milliseconds to produce: overlap it
         // with the pages' words.
+        let cached_runtime = self.cache.as_ref().and_then(|c| cache::load_runtime(c, &language));
         let (runtime, sources) = rayon::join(
-            || runtime::files(&language),
+            || match &cached_runtime {
+                Some(files) => Ok(files.clone()),
+                None => runtime::files(&language),
+            },
             || -> Vec<(u64, postings::Source)> {
                 pages
                     .into_par_iter()
@@ -287,6 +291,9 @@ impl Indexer {
             // A cache that cannot be written only costs the next build time.
             self.pending
                 .extend(cache::save(cache, &language, &self.kept).ok().flatten());
+            if cached_runtime.is_none() {
+                self.pending.extend(cache::save_runtime(cache, &language, &runtime));
+            }
         }
         let wasm = format!("wasm.{language}.pagefind");
         let has_wasm = runtime.iter().any(|(name, _)| *name == wasm);

@@ -178,16 +178,20 @@ fn a_build_cache_gives_back_every_page_part_and_the_same_bytes() {
     let cached_index = |records: Records| {
         let mut indexer = Indexer::cached(&cache, "en");
         let files: BTreeMap<String, Vec<u8>> = indexer.index(records).unwrap().into_iter().collect();
-        assert_eq!(indexer.pending.len(), 1, "the index is written");
+        let written = indexer.pending.len();
         for pending in indexer.pending.drain(..) {
             pending.commit().unwrap();
         }
-        (files, indexer.reused)
+        (files, indexer.reused, written)
     };
-    let (first, reused) = cached_index(records("en", 3));
+    let (first, reused, written) = cached_index(records("en", 3));
     assert_eq!((first.clone(), reused), (fresh.clone(), 0), "an empty cache");
-    let (second, reused) = cached_index(records("en", 3));
+    assert_eq!(written, 2, "the index and Pagefind's runtime are written");
+    assert!(cache::load_runtime(&cache, "en").is_some(), "the runtime is kept");
+    let (second, reused, written) = cached_index(records("en", 3));
+    // The runtime's files (loader, worker, WebAssembly) come from the cache too.
     assert_eq!(second, fresh, "every part from the cache: the same bytes");
+    assert_eq!(written, 1, "only the index is written again");
     assert_eq!(reused, records("en", 3).len(), "every page came from the cache");
     // Every compressed chunk kept is, byte for byte, one of the index's chunk files.
     let kept = cache::load(&cache, "en");
@@ -204,7 +208,7 @@ fn a_build_cache_gives_back_every_page_part_and_the_same_bytes() {
     assert!(chunk_files.iter().all(|c| kept.compressed_files().contains(c)));
     let mut edited = records("en", 3);
     edited.pages[4].text.push_str(" brandnewword");
-    let (third, reused) = cached_index(edited.clone());
+    let (third, reused, _) = cached_index(edited.clone());
     assert_eq!(third, index_records(edited).unwrap().into_iter().collect());
     assert_eq!(reused, records("en", 3).len() - 1, "all but the edited page");
     std::fs::remove_dir_all(&dir).unwrap();
