@@ -243,8 +243,8 @@ impl Indexer {
         // A page of the last index can stand for one page only: a second page with the same
         // record is split again.
         let kept: Vec<Option<usize>> = pages.iter().map(|(k, _)| positions.remove(k)).collect();
-        // Pagefind's runtime takes a fixed few tens of milliseconds to produce: overlap it
-        // with the pages' words.
+        // Pagefind's runtime, when the cache does not have it, takes a fixed 6 ms to tens of
+        // milliseconds to produce: overlap it with the pages' words.
         let cached_runtime = self.cache.as_ref().and_then(|c| cache::load_runtime(c, &language));
         let (runtime, sources) = rayon::join(
             || match &cached_runtime {

@@ -11,8 +11,13 @@ use crate::cache::{Cache, Pending};
 /// The cache file for `language`; none for a language name that is not plain letters and
 /// digits (it comes from quire.toml and must not become a path).
 fn file_name(language: &str) -> Option<String> {
+    named("search", language)
+}
+
+/// `<what>-<language>.cbor`, when `language` is plain letters and digits.
+fn named(what: &str, language: &str) -> Option<String> {
     (!language.is_empty() && language.chars().all(|c| c.is_ascii_alphanumeric()))
-        .then(|| format!("search-{language}.cbor"))
+        .then(|| format!("{what}-{language}.cbor"))
 }
 
 /// What the last build kept for `language`; empty when there is nothing, or nothing this
@@ -38,7 +43,7 @@ pub fn save(cache: &Cache, language: &str, kept: &Kept) -> anyhow::Result<Option
 
 /// The cache file of Pagefind's runtime for `language` (see [`load_runtime`]).
 fn runtime_file_name(language: &str) -> Option<String> {
-    file_name(language).map(|name| name.replace("search-", "search-runtime-"))
+    named("search-runtime", language)
 }
 
 /// Pagefind's runtime as the cache keeps it, with the Pagefind version that made it.
